@@ -1,0 +1,47 @@
+# The two commands: `make run` (site with demo data on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint check system-deps messages clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	touch $@
+
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo_data
+	@echo ""
+	@echo "  Site:     http://127.0.0.1:$(PORT)/"
+	@echo "  Log in as chair, coordinator, clinician or viewer (demo centre), or outsider (another centre)."
+	@echo "  Password: demo"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+system-deps:
+	@sh .ci/system-deps
+
+test: $(VENV)/.installed-dev system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: $(VENV)/.installed-dev
+	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(PY) ../shared/tools/check_scoring_contract.py
+
+messages: $(VENV)/.installed-dev
+	DEBUG=1 $(PY) manage.py makemessages --locale fr --no-obsolete --ignore '.venv/*' --ignore 'static/*'
+	DEBUG=1 $(PY) manage.py compilemessages --locale fr
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

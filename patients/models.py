@@ -1,0 +1,738 @@
+"""The patient record: identity, primary tumour, assessments, labs, imaging and lesions, treatments, events.
+
+Derived values (age, stage, corrected calcium, creatinine clearance, scores) are computed from these
+facts by `scoring` and never stored twice.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from scoring import formulas
+
+from . import choices as c
+from .tnm import stage
+from .validators import not_in_future, validate_ins
+
+
+def _range(low, high):
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _decimal_range(low, high):
+    return _range(Decimal(str(low)), Decimal(str(high)))
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The patients this user may see: their centre's, nobody else's."""
+        if not user.is_authenticated or user.centre_id is None:
+            return self.none()
+        return self.filter(centre_id=user.centre_id)
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        query = Q()
+        for word in text.split():
+            word_query = (
+                Q(family_name__icontains=word)
+                | Q(given_names__icontains=word)
+                | Q(hospital_id__iexact=word)
+                | Q(ins__iexact=word)
+            )
+            birth = _parse_date(word)
+            if birth:
+                word_query |= Q(birth_date=birth)
+            query &= word_query
+        return self.filter(query)
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+class Patient(models.Model):
+    centre = models.ForeignKey(
+        "accounts.Centre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="patients"
+    )
+    hospital_id = models.CharField(
+        _("hospital identifier (IPP)"),
+        max_length=30,
+        help_text=_("The patient's identifier in this centre's information system."),
+    )
+    ins = models.CharField(
+        _("national health identifier (INS)"),
+        max_length=15,
+        blank=True,
+        validators=[validate_ins],
+        help_text=_("Optional matricule INS: 15 characters, checked with its key."),
+    )
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_names = models.CharField(_("given names"), max_length=150)
+    birth_date = models.DateField(_("date of birth"), validators=[not_in_future])
+    sex = models.CharField(
+        _("sex"), max_length=6, choices=c.Sex.choices, help_text=_("Used by the Cockcroft–Gault clearance.")
+    )
+    referring_physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referring physician"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_patients",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(
+        _("last activity"), auto_now=True, db_index=True, help_text=_("Touched by any change to the record.")
+    )
+    history = HistoricalRecords()
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "hospital_id"], name="patients_unique_hospital_id_per_centre"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.family_name.upper()} {self.given_names} ({self.hospital_id})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("patients:detail", args=[self.pk])
+
+    def age_on(self, day: date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def age(self) -> int:
+        from django.utils import timezone
+
+        return self.age_on(timezone.localdate())
+
+
+class ClinicalRecord(models.Model):
+    """Base of every dated part of a patient's record."""
+
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PrimaryTumour(models.Model):
+    patient = models.OneToOneField(
+        Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="primary_tumour"
+    )
+    histology = models.CharField(
+        _("histology (ICD-O-3)"),
+        max_length=6,
+        choices=c.Histology.choices,
+        help_text=_("ICD-O-3 morphology code."),
+    )
+    location = models.CharField(
+        _("location (ICD-10)"),
+        max_length=5,
+        choices=c.TumourLocation.choices,
+        default=c.TumourLocation.UNSPECIFIED,
+    )
+    laterality = models.CharField(_("side"), max_length=5, choices=c.Laterality.choices, blank=True)
+    diagnosis_date = models.DateField(_("date of diagnosis"), validators=[not_in_future])
+    t_category = models.CharField(_("T"), max_length=4, choices=c.TCategory.choices, blank=True)
+    n_category = models.CharField(_("N"), max_length=2, choices=c.NCategory.choices, blank=True)
+    m_category = models.CharField(_("M"), max_length=3, choices=c.MCategory.choices, blank=True)
+    pdl1_tps = models.PositiveSmallIntegerField(
+        _("PD-L1 (% of tumour cells)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Tumour proportion score, 0–100 %."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("primary tumour")
+        verbose_name_plural = _("primary tumours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pdl1_tps__isnull=True) | Q(pdl1_tps__lte=100), name="patients_pdl1_percentage"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_histology_display()} — {self.get_location_display()}"
+
+    @property
+    def stage(self) -> str:
+        """8th-edition stage computed from T, N and M (never typed)."""
+        return stage(self.t_category, self.n_category, self.m_category)
+
+    @property
+    def tnm(self) -> str:
+        return " ".join(part for part in (self.t_category, self.n_category, self.m_category) if part)
+
+    @property
+    def is_small_cell(self) -> bool:
+        return self.histology in c.Histology.small_cell_codes()
+
+
+class MolecularAlteration(ClinicalRecord):
+    gene = models.CharField(_("gene"), max_length=5, choices=c.Gene.choices)
+    variant = models.CharField(
+        _("variant"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. exon 19 deletion, L858R, G12C, EML4-ALK fusion."),
+    )
+    test_date = models.DateField(_("date of the test"), null=True, blank=True, validators=[not_in_future])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("molecular alteration")
+        verbose_name_plural = _("molecular alterations")
+        ordering = ["gene"]
+
+    def __str__(self):
+        return f"{self.get_gene_display()} {self.variant}".strip()
+
+
+class ClinicalAssessment(ClinicalRecord):
+    date = models.DateField(_("date"), validators=[not_in_future])
+    ecog = models.PositiveSmallIntegerField(
+        _("WHO/ECOG performance status"), null=True, blank=True, validators=[MaxValueValidator(4)]
+    )
+    karnofsky = models.PositiveSmallIntegerField(
+        _("Karnofsky index (%)"),
+        null=True,
+        blank=True,
+        validators=_range(10, 100),
+        help_text=_("10 to 100, by tens. Give ECOG or Karnofsky: the other is converted."),
+    )
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(20, 250),
+    )
+    height_cm = models.PositiveSmallIntegerField(
+        _("height (cm)"), null=True, blank=True, validators=_range(100, 230)
+    )
+    pain_nrs = models.PositiveSmallIntegerField(
+        _("bone pain (0–10)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text=_("Worst bone pain under analgesics, numeric rating scale."),
+    )
+    pain_mechanical = models.BooleanField(
+        _("mechanical pain"),
+        null=True,
+        blank=True,
+        help_text=_("Worse on loading or movement, relieved lying down."),
+    )
+    analgesic_step = models.PositiveSmallIntegerField(
+        _("analgesic step"), choices=c.AnalgesicStep.choices, null=True, blank=True
+    )
+    analgesia_failure = models.BooleanField(
+        _("analgesia failing"),
+        null=True,
+        blank=True,
+        help_text=_("Pain not controlled, or opioids not tolerated."),
+    )
+    frankel = models.CharField(_("Frankel grade"), max_length=2, choices=c.Frankel.choices, blank=True)
+    ambulatory_status = models.CharField(
+        _("ambulatory status"), max_length=20, choices=c.Ambulatory.choices, blank=True
+    )
+    motor_deficit_onset = models.DateField(
+        _("onset of the motor deficit"),
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text=_("Date the current motor deficit began (used by the Rades score)."),
+    )
+    life_expectancy_months = models.DecimalField(
+        _("estimated life expectancy (months)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(0, 120),
+        help_text=_("The clinician's estimate."),
+    )
+    asa = models.PositiveSmallIntegerField(
+        _("ASA physical status"), null=True, blank=True, validators=_range(1, 5)
+    )
+    disease_status = models.CharField(
+        _("oncological situation"), max_length=12, choices=c.DiseaseStatus.choices, blank=True
+    )
+    dental_exam = models.BooleanField(
+        _("dental evaluation done"),
+        default=False,
+        help_text=_("Dental evaluation with panoramic X-ray on this date (before a bone-modifying agent)."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("clinical assessment")
+        verbose_name_plural = _("clinical assessments")
+        ordering = ["-date", "-pk"]
+        get_latest_by = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ecog__isnull=True) | Q(karnofsky__isnull=True),
+                name="patients_assessment_one_ps_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_nrs__isnull=True) | Q(pain_nrs__lte=10), name="patients_assessment_pain_0_10"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Assessment of %(date)s") % {"date": self.date}
+
+    def clean(self):
+        errors = {}
+        if self.ecog is not None and self.karnofsky is not None:
+            errors["karnofsky"] = _("Give ECOG or Karnofsky, not both: the other is converted.")
+        if self.karnofsky is not None and self.karnofsky % 10:
+            errors["karnofsky"] = _("The Karnofsky index goes by tens (10, 20 … 100).")
+        if self.motor_deficit_onset and self.date and self.motor_deficit_onset > self.date:
+            errors["motor_deficit_onset"] = _("The deficit cannot begin after the assessment.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def ecog_value(self) -> int | None:
+        """ECOG as assessed, or converted from Karnofsky (scores.md paired table)."""
+        if self.ecog is not None:
+            return self.ecog
+        if self.karnofsky is not None:
+            return formulas.ecog_from_karnofsky(self.karnofsky)
+        return None
+
+    @property
+    def bmi(self) -> float | None:
+        if self.weight_kg is None or self.height_cm is None:
+            return None
+        return formulas.bmi(float(self.weight_kg), self.height_cm)
+
+
+class LabResult(ClinicalRecord):
+    date = models.DateField(_("date"), validators=[not_in_future])
+    calcium = models.DecimalField(
+        _("calcium (mmol/L)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_decimal_range(1, 5),
+    )
+    albumin = models.DecimalField(
+        _("albumin (g/L)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(10, 60),
+    )
+    creatinine = models.DecimalField(
+        _("creatinine (µmol/L)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(20, 2000),
+    )
+    vitamin_d = models.DecimalField(
+        _("25-OH vitamin D (nmol/L)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(2, 500),
+    )
+    vitamin_d_deficient = models.BooleanField(
+        _("vitamin D deficient"),
+        null=True,
+        blank=True,
+        help_text=_("Below the laboratory's threshold (thresholds differ between laboratories)."),
+    )
+    alkaline_phosphatase = models.DecimalField(
+        _("alkaline phosphatase (IU/L)"),
+        max_digits=6,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=_decimal_range(5, 5000),
+    )
+    ctx = models.DecimalField(
+        _("CTX (pg/mL)"),
+        max_digits=6,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=_decimal_range(10, 10000),
+    )
+    ntx = models.DecimalField(
+        _("NTX (nmol BCE/mmol creatinine)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(1, 2000),
+    )
+    history = HistoricalRecords()
+
+    VALUE_FIELDS = ("calcium", "albumin", "creatinine", "vitamin_d", "alkaline_phosphatase", "ctx", "ntx")
+
+    class Meta:
+        verbose_name = _("laboratory result")
+        verbose_name_plural = _("laboratory results")
+        ordering = ["-date", "-pk"]
+        get_latest_by = ["date", "pk"]
+
+    def __str__(self):
+        return _("Laboratory results of %(date)s") % {"date": self.date}
+
+    def clean(self):
+        if all(getattr(self, name) is None for name in self.VALUE_FIELDS):
+            raise ValidationError(_("Enter at least one value."))
+
+    @property
+    def corrected_calcium(self) -> float | None:
+        if self.calcium is None or self.albumin is None:
+            return None
+        return formulas.corrected_calcium(float(self.calcium), float(self.albumin))
+
+    @property
+    def calcium_status(self) -> str | None:
+        value = self.corrected_calcium
+        return None if value is None else formulas.calcium_status(value)
+
+    def creatinine_clearance(self, weight_kg) -> float | None:
+        """Cockcroft–Gault at the date of the sample, with the weight the caller knows."""
+        if self.creatinine is None or weight_kg is None:
+            return None
+        age = self.patient.age_on(self.date)
+        return formulas.creatinine_clearance(age, float(weight_kg), float(self.creatinine), self.patient.sex)
+
+
+class ImagingExam(ClinicalRecord):
+    date = models.DateField(_("date"), validators=[not_in_future])
+    modality = models.CharField(_("modality"), max_length=10, choices=c.Modality.choices)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("imaging exam")
+        verbose_name_plural = _("imaging exams")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_modality_display()} — {self.date:%d/%m/%Y}"
+
+
+class BoneLesionQuerySet(models.QuerySet):
+    def of_patient(self, patient):
+        return self.filter(exam__patient=patient)
+
+    def spinal(self):
+        return self.filter(site=c.SkeletalSite.VERTEBRA)
+
+
+class BoneLesion(models.Model):
+    exam = models.ForeignKey(
+        ImagingExam, verbose_name=_("imaging exam"), on_delete=models.CASCADE, related_name="lesions"
+    )
+    site = models.CharField(_("skeletal site"), max_length=24, choices=c.SkeletalSite.choices)
+    vertebral_level = models.CharField(
+        _("vertebral level"),
+        max_length=3,
+        choices=c.VertebralLevel.choices,
+        blank=True,
+        help_text=_("C1 to S5, for a vertebral lesion only."),
+    )
+    rib_number = models.PositiveSmallIntegerField(
+        _("rib number"),
+        null=True,
+        blank=True,
+        validators=_range(1, 12),
+        help_text=_("1 to 12, for a rib only."),
+    )
+    side = models.CharField(_("side"), max_length=7, choices=c.Side.choices, blank=True)
+    lesion_type = models.CharField(_("lesion type"), max_length=7, choices=c.LesionType.choices)
+    cortical_involvement = models.CharField(
+        _("cortical involvement"),
+        max_length=20,
+        choices=c.CorticalInvolvement.choices,
+        blank=True,
+        help_text=_("Fraction of the bone's width destroyed, on plain radiograph (long bones)."),
+    )
+    soft_tissue_extension = models.BooleanField(_("soft-tissue extension"), null=True, blank=True)
+    fracture = models.BooleanField(_("pathological fracture"), null=True, blank=True)
+    collapse = models.CharField(
+        _("vertebral collapse"), max_length=20, choices=c.Collapse.choices, blank=True
+    )
+    posterolateral = models.CharField(
+        _("posterolateral involvement"),
+        max_length=10,
+        choices=c.Posterolateral.choices,
+        blank=True,
+        help_text=_("Facet, pedicle or costovertebral joint fracture or tumour replacement."),
+    )
+    alignment = models.CharField(
+        _("spinal alignment"), max_length=12, choices=c.Alignment.choices, blank=True
+    )
+    bilsky = models.CharField(
+        _("epidural extension (Bilsky)"), max_length=2, choices=c.Bilsky.choices, blank=True
+    )
+    size_mm = models.PositiveSmallIntegerField(
+        _("largest dimension (mm)"), null=True, blank=True, validators=_range(1, 500)
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    objects = BoneLesionQuerySet.as_manager()
+
+    SPINAL_ONLY = ("collapse", "posterolateral", "alignment", "bilsky")
+
+    class Meta:
+        verbose_name = _("bone lesion")
+        verbose_name_plural = _("bone lesions")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(site=c.SkeletalSite.VERTEBRA) & ~Q(vertebral_level=""))
+                | (~Q(site=c.SkeletalSite.VERTEBRA) & Q(vertebral_level="")),
+                name="patients_lesion_level_only_on_vertebra",
+            ),
+            models.CheckConstraint(
+                condition=(Q(site=c.SkeletalSite.RIB) & Q(rib_number__isnull=False))
+                | (~Q(site=c.SkeletalSite.RIB) & Q(rib_number__isnull=True)),
+                name="patients_lesion_rib_number_only_on_rib",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site_label} — {self.get_lesion_type_display()}"
+
+    @property
+    def site_label(self) -> str:
+        if self.is_spinal:
+            return str(self.vertebral_level)
+        label = str(self.get_site_display())
+        if self.site == c.SkeletalSite.RIB and self.rib_number:
+            label = _("Rib %(number)s") % {"number": self.rib_number}
+        if self.side and self.side != c.Side.MIDLINE:
+            label = f"{label} ({self.get_side_display().lower()})"
+        return label
+
+    @property
+    def is_spinal(self) -> bool:
+        return self.site == c.SkeletalSite.VERTEBRA
+
+    @property
+    def is_long_bone(self) -> bool:
+        return self.site in c.LONG_BONES
+
+    def clean(self):
+        errors = {}
+        if self.is_spinal and not self.vertebral_level:
+            errors["vertebral_level"] = _("Give the vertebral level of a vertebral lesion.")
+        if not self.is_spinal and self.vertebral_level:
+            errors["vertebral_level"] = _("A vertebral level is given only for a vertebral lesion.")
+        if self.site == c.SkeletalSite.RIB and not self.rib_number:
+            errors["rib_number"] = _("Give the number of the rib.")
+        if self.site != c.SkeletalSite.RIB and self.rib_number:
+            errors["rib_number"] = _("A rib number is given only for a rib lesion.")
+        if self.site in c.PAIRED_SITES and not self.side:
+            errors["side"] = _("Give the side.")
+        if not self.is_spinal:
+            for name in self.SPINAL_ONLY:
+                if getattr(self, name):
+                    errors[name] = _("Only for a vertebral lesion.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MetastaticSite(ClinicalRecord):
+    organ = models.CharField(_("organ"), max_length=12, choices=c.Organ.choices)
+    resectability = models.CharField(
+        _("resectability"), max_length=12, choices=c.Resectability.choices, default=c.Resectability.UNKNOWN
+    )
+    date = models.DateField(_("date found"), null=True, blank=True, validators=[not_in_future])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("metastatic site")
+        verbose_name_plural = _("non-bone metastatic sites")
+        ordering = ["organ", "pk"]
+
+    def __str__(self):
+        return str(self.get_organ_display())
+
+
+class Treatment(ClinicalRecord):
+    category = models.CharField(_("category"), max_length=16, choices=c.TreatmentCategory.choices)
+    name = models.CharField(
+        _("treatment"),
+        max_length=200,
+        blank=True,
+        help_text=_("Drug or regimen, e.g. osimertinib, carboplatin-pemetrexed."),
+    )
+    systemic_class = models.CharField(
+        _("systemic class"), max_length=20, choices=c.SystemicClass.choices, blank=True
+    )
+    bone_agent = models.CharField(
+        _("bone-modifying agent"), max_length=16, choices=c.BoneAgent.choices, blank=True
+    )
+    target = models.CharField(
+        _("target site"),
+        max_length=120,
+        blank=True,
+        help_text=_("For local treatments, e.g. T11, right femur."),
+    )
+    rt_dose_gy = models.DecimalField(
+        _("total dose (Gy)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(1, 80),
+    )
+    rt_fractions = models.PositiveSmallIntegerField(
+        _("fractions"), null=True, blank=True, validators=_range(1, 40)
+    )
+    rt_technique = models.CharField(_("technique"), max_length=5, choices=c.RTTechnique.choices, blank=True)
+    rt_intent = models.CharField(_("intent"), max_length=14, choices=c.RTIntent.choices, blank=True)
+    surgery_type = models.CharField(
+        _("type of surgery"), max_length=24, choices=c.SurgeryType.choices, blank=True
+    )
+    ir_procedure = models.CharField(
+        _("interventional procedure"), max_length=28, choices=c.IRProcedure.choices, blank=True
+    )
+    start_date = models.DateField(_("start"), validators=[not_in_future])
+    end_date = models.DateField(_("end"), null=True, blank=True, validators=[not_in_future])
+    history = HistoricalRecords()
+
+    # Which detail fields belong to which category; the form shows and checks them accordingly.
+    CATEGORY_FIELDS = {
+        c.TreatmentCategory.SYSTEMIC: ("systemic_class",),
+        c.TreatmentCategory.BONE_MODIFYING: ("bone_agent",),
+        c.TreatmentCategory.RADIOTHERAPY: ("rt_dose_gy", "rt_fractions", "rt_technique", "rt_intent"),
+        c.TreatmentCategory.SURGERY: ("surgery_type",),
+        c.TreatmentCategory.INTERVENTIONAL: ("ir_procedure",),
+    }
+    REQUIRED_FIELDS = {
+        c.TreatmentCategory.SYSTEMIC: ("systemic_class",),
+        c.TreatmentCategory.BONE_MODIFYING: ("bone_agent",),
+        c.TreatmentCategory.RADIOTHERAPY: ("rt_dose_gy", "rt_fractions"),
+        c.TreatmentCategory.SURGERY: ("surgery_type",),
+        c.TreatmentCategory.INTERVENTIONAL: ("ir_procedure",),
+    }
+
+    class Meta:
+        verbose_name = _("treatment")
+        verbose_name_plural = _("treatments")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="patients_treatment_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        detail = {
+            c.TreatmentCategory.SYSTEMIC: self.get_systemic_class_display(),
+            c.TreatmentCategory.BONE_MODIFYING: self.get_bone_agent_display(),
+            c.TreatmentCategory.SURGERY: self.get_surgery_type_display(),
+            c.TreatmentCategory.INTERVENTIONAL: self.get_ir_procedure_display(),
+        }.get(self.category, "")
+        if self.category == c.TreatmentCategory.RADIOTHERAPY and self.rt_dose_gy and self.rt_fractions:
+            detail = f"{self.rt_dose_gy.normalize():f} Gy / {self.rt_fractions} fr"
+            if self.rt_technique:
+                detail = f"{detail} ({self.get_rt_technique_display()})"
+        parts = [str(self.get_category_display()), str(detail), self.name, self.target]
+        return " — ".join(part for part in parts if part)
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.end_date is None
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end cannot be before the start.")
+        for name in self.REQUIRED_FIELDS.get(self.category, ()):
+            if getattr(self, name) in (None, ""):
+                errors[name] = _("Required for this category of treatment.")
+        allowed = set(self.CATEGORY_FIELDS.get(self.category, ()))
+        for category_fields in self.CATEGORY_FIELDS.values():
+            for name in category_fields:
+                if name not in allowed and getattr(self, name) not in (None, ""):
+                    errors[name] = _("Does not apply to this category of treatment.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SkeletalEvent(ClinicalRecord):
+    date = models.DateField(_("date"), validators=[not_in_future])
+    kind = models.CharField(_("event"), max_length=22, choices=c.EventKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("skeletal-related event")
+        verbose_name_plural = _("skeletal-related events")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
+
+
+def record_prefetches():
+    """Prefetches that load a whole record in one query per table (no query per row)."""
+    from django.db.models import Prefetch
+
+    return [
+        "molecularalterations",
+        "clinicalassessments",
+        "labresults",
+        Prefetch("imagingexams", queryset=ImagingExam.objects.prefetch_related("lesions")),
+        "metastaticsites",
+        Prefetch("treatments", queryset=Treatment.objects.order_by("start_date", "pk")),
+        "skeletalevents",
+    ]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("", views.patient_list, name="list"),
+    path("new/", views.patient_create, name="create"),
+    path("<int:pk>/", views.patient_detail, name="detail"),
+    path("<int:pk>/identity/", views.patient_edit, name="edit"),
+    path("<int:pk>/tumour/", views.tumour_edit, name="tumour"),
+    path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/exam/<int:exam_pk>/lesions/add/", views.lesion_edit, name="lesion_add"),
+    path("<int:pk>/lesions/<int:lesion_pk>/", views.lesion_edit, name="lesion_edit"),
+    path("<int:pk>/<slug:kind>/add/", views.record_edit, name="record_add"),
+    path("<int:pk>/<slug:kind>/<int:record_pk>/", views.record_edit, name="record_edit"),
+]

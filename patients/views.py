@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import forms
+from . import models as m
+from .access import can_write, get_patient_for_user, require_write
+from .history import patient_history
+from .record import PatientRecord
+
+PAGE_SIZE = 25
+
+# The parts of a record edited with the generic add/edit views: kind in the URL -> model and form.
+RECORD_KINDS = {
+    "molecular": (m.MolecularAlteration, forms.MolecularAlterationForm),
+    "assessment": (m.ClinicalAssessment, forms.ClinicalAssessmentForm),
+    "lab": (m.LabResult, forms.LabResultForm),
+    "exam": (m.ImagingExam, forms.ImagingExamForm),
+    "site": (m.MetastaticSite, forms.MetastaticSiteForm),
+    "treatment": (m.Treatment, forms.TreatmentForm),
+    "event": (m.SkeletalEvent, forms.SkeletalEventForm),
+}
+
+
+def _save(form, request, patient=None):
+    """One transaction per write; the change is attributed to the user in the history."""
+    with transaction.atomic():
+        obj = form.save(commit=False)
+        obj._history_user = request.user
+        obj.save()
+        form.save_m2m()
+        if patient is not None and obj is not patient:
+            m.Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
+    return obj
+
+
+def _form_page(request, form, *, title, patient=None, cancel_url=None, status=200):
+    context = {"form": form, "title": title, "patient": patient, "cancel_url": cancel_url}
+    return render(request, "patients/record_form.html", context, status=400 if form.errors else status)
+
+
+def patient_list(request):
+    query = request.GET.get("q", "")
+    patients = (
+        m.Patient.objects.visible_to(request.user)
+        .search(query)
+        .select_related("primary_tumour", "referring_physician")
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "patients/patient_list.html",
+        {"page": page, "query": query, "can_write": can_write(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    require_write(request.user)
+    if request.user.centre is None:
+        raise Http404
+    form = forms.PatientForm(request.POST or None, centre=request.user.centre)
+    if request.method == "POST" and form.is_valid():
+        patient = _save(form, request)
+        messages.success(request, _("Patient created. Add the primary tumour next."))
+        return redirect("patients:tumour", pk=patient.pk)
+    return _form_page(request, form, title=_("New patient"), cancel_url="patients:list")
+
+
+def patient_detail(request, pk):
+    record = PatientRecord.load(request.user, pk)
+    return render(
+        request,
+        "patients/patient_detail.html",
+        {"record": record, "patient": record.patient, "can_write": can_write(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, pk):
+    patient = get_patient_for_user(request.user, pk, write=True)
+    form = forms.PatientForm(request.POST or None, instance=patient, centre=patient.centre)
+    if request.method == "POST" and form.is_valid():
+        _save(form, request)
+        messages.success(request, _("Identity saved."))
+        return redirect(patient)
+    return _form_page(request, form, title=_("Identity"), patient=patient)
+
+
+@require_http_methods(["GET", "POST"])
+def tumour_edit(request, pk):
+    patient = get_patient_for_user(request.user, pk, write=True)
+    tumour = m.PrimaryTumour.objects.filter(patient=patient).first() or m.PrimaryTumour(patient=patient)
+    form = forms.PrimaryTumourForm(request.POST or None, instance=tumour)
+    if request.method == "POST" and form.is_valid():
+        _save(form, request, patient)
+        messages.success(request, _("Primary tumour saved."))
+        return redirect(patient)
+    return _form_page(request, form, title=_("Primary tumour"), patient=patient)
+
+
+def _record_kind(kind):
+    try:
+        return RECORD_KINDS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request, pk, kind, record_pk=None):
+    """Add (record_pk None) or edit one dated part of the record."""
+    patient = get_patient_for_user(request.user, pk, write=True)
+    model, form_class = _record_kind(kind)
+    if record_pk is None:
+        instance = model(patient=patient)
+        title = _("Add: %(what)s") % {"what": model._meta.verbose_name}
+    else:
+        instance = get_object_or_404(model, pk=record_pk, patient=patient)
+        title = _("Edit: %(what)s") % {"what": instance}
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        obj = _save(form, request, patient)
+        messages.success(request, _("%(what)s saved.") % {"what": str(model._meta.verbose_name).capitalize()})
+        if kind == "exam" and record_pk is None:
+            return redirect("patients:lesion_add", pk=patient.pk, exam_pk=obj.pk)
+        return redirect(patient)
+    return _form_page(request, form, title=title, patient=patient)
+
+
+@require_http_methods(["GET", "POST"])
+def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
+    """Add a lesion to an exam (exam_pk) or edit one (lesion_pk)."""
+    patient = get_patient_for_user(request.user, pk, write=True)
+    if lesion_pk is None:
+        exam = get_object_or_404(m.ImagingExam, pk=exam_pk, patient=patient)
+        lesion = m.BoneLesion(exam=exam)
+        title = _("Add a bone lesion — %(exam)s") % {"exam": exam}
+    else:
+        lesion = get_object_or_404(
+            m.BoneLesion.objects.select_related("exam"), pk=lesion_pk, exam__patient=patient
+        )
+        title = _("Edit the bone lesion — %(exam)s") % {"exam": lesion.exam}
+    form = forms.BoneLesionForm(request.POST or None, instance=lesion)
+    if request.method == "POST" and form.is_valid():
+        _save(form, request, patient)
+        messages.success(request, _("Bone lesion saved: %(site)s.") % {"site": lesion.site_label})
+        if "add_another" in request.POST:
+            return redirect("patients:lesion_add", pk=patient.pk, exam_pk=lesion.exam_id)
+        return redirect(patient)
+    return _form_page(request, form, title=title, patient=patient)
+
+
+def history(request, pk):
+    patient = get_patient_for_user(request.user, pk)
+    return render(request, "patients/history.html", {"patient": patient, "entries": patient_history(patient)})

@@ -1,0 +1,53 @@
+"""Roles are Django groups with model permissions; this module is the one place that defines them."""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+CLINICAL_MODELS = [
+    "patient",
+    "primarytumour",
+    "molecularalteration",
+    "clinicalassessment",
+    "labresult",
+    "imagingexam",
+    "bonelesion",
+    "metastaticsite",
+    "treatment",
+    "skeletalevent",
+]
+
+
+class Role(TextChoices):
+    CLINICIAN = "clinician", _("Clinician")
+    COORDINATOR = "coordinator", _("Coordinator")
+    CHAIR = "chair", _("Chair")
+    VIEWER = "viewer", _("Viewer")
+
+
+def _perms(actions, models, app="patients"):
+    return [f"{app}.{action}_{model}" for action in actions for model in models]
+
+
+READ = _perms(["view"], CLINICAL_MODELS)
+WRITE = _perms(["add", "change", "view"], CLINICAL_MODELS)
+
+# Chairs and coordinators are clinicians of the board too: they may correct the record during a meeting.
+ROLE_PERMISSIONS = {
+    Role.CLINICIAN: WRITE,
+    Role.COORDINATOR: WRITE,
+    Role.CHAIR: WRITE,
+    Role.VIEWER: READ,
+}
+
+
+def sync_role_groups(sender=None, using="default", **kwargs):
+    """Create the role groups and give them exactly their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    by_code = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        group.permissions.set([by_code[c] for c in codes if c in by_code])

@@ -1,0 +1,20 @@
+"""Translation for `scoring`: Django's gettext, or the English source text where Django is not
+configured (the package stays usable as pure Python, e.g. by the contract checker in CI).
+
+Import as `from .i18n import gettext_lazy as _` and `from .i18n import gettext`: makemessages
+finds the strings by these names.
+"""
+
+from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from django.utils import translation
+from django.utils.functional import lazy
+
+
+def gettext(message: str) -> str:
+    try:
+        return translation.gettext(message)
+    except (ImproperlyConfigured, AppRegistryNotReady):  # no settings, or apps not loaded: untranslated
+        return message
+
+
+gettext_lazy = lazy(gettext, str)

@@ -1,0 +1,148 @@
+"""factory_boy factories for the test suite (factories over fixtures)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from patients import models as m
+from rcp.accounts.models import Centre, Specialty, User
+from rcp.accounts.roles import Role
+
+
+def days_ago(days):
+    return timezone.localdate() - timedelta(days=days)
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Centre {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    centre = factory.SubFactory(CentreFactory)
+    specialty = Specialty.PULMONOLOGY
+    password = factory.django.Password("test-password")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=Role(extracted).value))
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Patient
+
+    centre = factory.SubFactory(CentreFactory)
+    hospital_id = factory.Sequence(lambda n: f"IPP{n:06d}")
+    family_name = factory.Sequence(lambda n: f"Testpatient{n}")
+    given_names = "Jeanne"
+    birth_date = date(1958, 3, 14)
+    sex = "female"
+
+
+class PrimaryTumourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.PrimaryTumour
+
+    patient = factory.SubFactory(PatientFactory)
+    histology = "8140/3"
+    location = "C34.1"
+    diagnosis_date = factory.LazyFunction(lambda: days_ago(365))
+    t_category = "T2a"
+    n_category = "N1"
+    m_category = "M1b"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ClinicalAssessment
+
+    patient = factory.SubFactory(PatientFactory)
+    date = factory.LazyFunction(lambda: days_ago(3))
+    ecog = 1
+    weight_kg = Decimal("70.0")
+    height_cm = 170
+
+
+class LabFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.LabResult
+
+    patient = factory.SubFactory(PatientFactory)
+    date = factory.LazyFunction(lambda: days_ago(3))
+    calcium = Decimal("2.40")
+    albumin = Decimal("40.0")
+    creatinine = Decimal("80.0")
+
+
+class ExamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ImagingExam
+
+    patient = factory.SubFactory(PatientFactory)
+    date = factory.LazyFunction(lambda: days_ago(10))
+    modality = "ct"
+    conclusion = "Lésions osseuses."
+
+
+class LesionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.BoneLesion
+
+    exam = factory.SubFactory(ExamFactory)
+    site = "vertebra"
+    vertebral_level = "T11"
+    lesion_type = "lytic"
+
+
+class TreatmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Treatment
+
+    patient = factory.SubFactory(PatientFactory)
+    category = "systemic"
+    systemic_class = "targeted"
+    name = "osimertinib"
+    start_date = factory.LazyFunction(lambda: days_ago(100))
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MetastaticSite
+
+    patient = factory.SubFactory(PatientFactory)
+    organ = "liver"
+    resectability = "unresectable"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SkeletalEvent
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = "pathological_fracture"
+    date = factory.LazyFunction(lambda: days_ago(20))
+
+
+class MolecularFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MolecularAlteration
+
+    patient = factory.SubFactory(PatientFactory)
+    gene = "EGFR"
+    variant = "exon 19 deletion"
