@@ -19,7 +19,8 @@ def require_write(user):
 
 def get_patient_for_user(user, pk, *, write=False, queryset=None):
     """The patient `pk` if `user` may see it (else 404), and change it when `write` (else 403)."""
-    patient = get_object_or_404((queryset or Patient.objects).visible_to(user), pk=pk)
+    queryset = Patient.objects.all() if queryset is None else queryset
+    patient = get_object_or_404(queryset.visible_to(user), pk=pk)
     if write:
         require_write(user)
     return patient

@@ -37,9 +37,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "rcp.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
+    # After auth: its post_migrate handler gives the role groups permissions that auth creates first.
+    "rcp.accounts",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",

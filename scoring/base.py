@@ -33,11 +33,14 @@ class ScoreInputError(ValueError):
         self.errors = dict(errors) if errors else ({item: self.detail} if item else {})
 
 
+def prefixed(item: str, detail: str) -> str:
+    """An error message naming its item: "karnofsky: 45 is not allowed; ..."."""
+    return gettext("%(item)s: %(detail)s") % {"item": item, "detail": detail}
+
+
 def input_error(item: str, detail: str) -> ScoreInputError:
     """A ScoreInputError for one item, its message prefixed with the item's slug."""
-    return ScoreInputError(
-        gettext("%(item)s: %(detail)s") % {"item": item, "detail": detail}, item=item, detail=detail
-    )
+    return ScoreInputError(prefixed(item, detail), item=item, detail=detail)
 
 
 def describe(value: Any) -> str:
@@ -115,9 +118,7 @@ class Item:
                 raise ValueError(
                     f"{self.slug}: a numeric item has a minimum and cutoffs, the last one open-ended"
                 )
-            if self.step is not None and (
-                self.kind != "integer" or self.min_value is None or self.max_value is None
-            ):
+            if self.step is not None and (self.kind != "integer" or self.max_value is None):
                 raise ValueError(f"{self.slug}: a step needs an integer item with both bounds")
 
     @property
@@ -315,8 +316,8 @@ class Score:
         """The inputs, checked, in item order; ScoreInputError lists every problem."""
         errors = self.validate(inputs)
         if errors:
-            messages = [gettext("%(item)s: %(detail)s") % {"item": k, "detail": v} for k, v in errors.items()]
-            raise ScoreInputError("\n".join(messages), item=next(iter(errors)), errors=errors)
+            message = "\n".join(prefixed(item, detail) for item, detail in errors.items())
+            raise ScoreInputError(message, item=next(iter(errors)), errors=errors)
         return {item.slug: inputs[item.slug] for item in self.items}
 
     def compute(self, **inputs) -> Result:

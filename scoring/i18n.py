@@ -1,7 +1,7 @@
 """Translation for `scoring`: Django's gettext, or the English source text where Django is not
 configured (the package stays usable as pure Python, e.g. by the contract checker in CI).
 
-Import as `from .i18n import gettext_lazy as _` and `from .i18n import gettext`: makemessages
+Import as `from .i18n import gettext_lazy as _`, `from .i18n import gettext` (or `ngettext`): makemessages
 finds the strings by these names.
 """
 
@@ -18,3 +18,10 @@ def gettext(message: str) -> str:
 
 
 gettext_lazy = lazy(gettext, str)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    try:
+        return translation.ngettext(singular, plural, number)
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return singular if number == 1 else plural

@@ -12,17 +12,7 @@ from .i18n import gettext
 from .i18n import gettext_lazy as _
 
 # Frankel grade, with the Japanese sub-grades of D (D0–D3, D1 walker, D2 cane, D3 no aid) read as D.
-_FRANKEL_GRADES = {
-    "A": "A",
-    "B": "B",
-    "C": "C",
-    "D": "D",
-    "D0": "D",
-    "D1": "D",
-    "D2": "D",
-    "D3": "D",
-    "E": "E",
-}
+_FRANKEL_GRADES = {**{grade: grade for grade in "ABCDE"}, **{f"D{n}": "D" for n in range(4)}}
 
 
 def frankel_grade(value: str) -> str:

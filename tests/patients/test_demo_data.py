@@ -1,0 +1,81 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from patients import models as m
+from rcp.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            User,
+            m.Patient,
+            m.PrimaryTumour,
+            m.ClinicalAssessment,
+            m.LabResult,
+            m.ImagingExam,
+            m.BoneLesion,
+            m.Treatment,
+            m.SkeletalEvent,
+            m.MetastaticSite,
+            m.MolecularAlteration,
+        )
+    }
+
+
+def test_demo_data_is_idempotent_and_covers_the_scenarios():
+    call_command("demo_data", stdout=None)
+    first = counts()
+    call_command("demo_data")
+    assert counts() == first
+    assert first["Patient"] == 13
+    demo = m.Patient.objects.filter(centre__name__startswith="CHU")
+    assert demo.count() == 12
+    genes = set(m.MolecularAlteration.objects.values_list("gene", flat=True))
+    assert {"EGFR", "KRAS", "ALK"} <= genes
+    assert m.SkeletalEvent.objects.filter(kind="cord_compression").exists()
+    assert m.BoneLesion.objects.filter(site="femur_trochanteric", lesion_type="lytic").exists()
+    assert m.Treatment.objects.filter(bone_agent="zoledronic_acid").exists()
+    several_vertebrae = (
+        m.Patient.objects.filter(imagingexams__lesions__site="vertebra")
+        .annotate(n=Count("imagingexams__lesions"))
+        .filter(n__gte=3)
+    )
+    assert several_vertebrae.exists()
+
+
+def test_demo_accounts_log_in_with_demo_and_have_their_roles(client):
+    call_command("demo_data")
+    for username, role in [
+        ("chair", "chair"),
+        ("coordinator", "coordinator"),
+        ("clinician", "clinician"),
+        ("viewer", "viewer"),
+        ("outsider", "clinician"),
+    ]:
+        user = User.objects.get(username=username)
+        assert user.check_password("demo")
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert User.objects.get(username="outsider").centre != User.objects.get(username="chair").centre
+
+
+def test_every_demo_record_passes_model_validation():
+    call_command("demo_data")
+    for model in (
+        m.Patient,
+        m.PrimaryTumour,
+        m.ClinicalAssessment,
+        m.LabResult,
+        m.ImagingExam,
+        m.BoneLesion,
+        m.Treatment,
+        m.SkeletalEvent,
+        m.MetastaticSite,
+        m.MolecularAlteration,
+    ):
+        for obj in model.objects.all():
+            obj.full_clean()

@@ -1,0 +1,76 @@
+"""Query counts of the list and the patient page do not grow with the number of rows shown."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    AssessmentFactory,
+    EventFactory,
+    ExamFactory,
+    LabFactory,
+    LesionFactory,
+    MolecularFactory,
+    PatientFactory,
+    PrimaryTumourFactory,
+    SiteFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(django_assert_max_num_queries, client, url, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_patient_list_queries_do_not_grow_with_patients(
+    django_assert_max_num_queries, client_for, clinician, rows
+):
+    for _ in range(rows):
+        PrimaryTumourFactory(patient=PatientFactory(centre=clinician.centre))
+    client = client_for(clinician)
+    # session, user, (user's permissions for the "new patient" button: groups and user perms),
+    # count for the paginator, the page of patients with their tumour and referring physician.
+    assert count_queries(django_assert_max_num_queries, client, reverse("patients:list"), 7) <= 7
+
+
+def fill_record(patient, rows):
+    for i in range(rows):
+        exam = ExamFactory(patient=patient)
+        LesionFactory(exam=exam, vertebral_level=["T11", "L2", "C5"][i % 3])
+        AssessmentFactory(patient=patient)
+        LabFactory(patient=patient)
+        TreatmentFactory(patient=patient)
+        SiteFactory(patient=patient)
+        EventFactory(patient=patient)
+        MolecularFactory(patient=patient)
+
+
+def test_patient_page_queries_are_the_same_for_1_and_30_rows(
+    django_assert_max_num_queries, client_for, clinician
+):
+    counts = []
+    for rows in (1, 30):
+        patient = PatientFactory(centre=clinician.centre)
+        PrimaryTumourFactory(patient=patient)
+        fill_record(patient, rows)
+        client = client_for(clinician)
+        # session, user, the user's centre (layout), patient with centre/physician/tumour, one query per
+        # prefetched table: molecular, assessments, labs, exams, lesions, sites, treatments, events;
+        # the user's permissions (user permissions, groups).
+        url = reverse("patients:detail", args=[patient.pk])
+        counts.append(count_queries(django_assert_max_num_queries, client, url, 14))
+    assert counts[0] == counts[1]
+
+
+def test_history_page_queries_do_not_grow_with_changes(django_assert_max_num_queries, client_for, clinician):
+    counts = []
+    for rows in (1, 10):
+        patient = PatientFactory(centre=clinician.centre)
+        fill_record(patient, rows)
+        url = reverse("patients:history", args=[patient.pk])
+        counts.append(count_queries(django_assert_max_num_queries, client_for(clinician), url, 15))
+    assert counts[0] == counts[1]
