@@ -36,6 +36,19 @@ from scoring import thresholds as th
 from scoring.base import ScoreInputError, input_error, not_allowed
 from scoring.formulas import zoledronic_acid_dose  # the dose table by clearance (scores.md)
 
+__all__ = [
+    "FACT_SPECS",
+    "LEVELS",
+    "RULES",
+    "RULE_IDS",
+    "FactSpec",
+    "Finding",
+    "Rule",
+    "ScoreInputError",
+    "clean_facts",
+    "evaluate",
+]
+
 URGENT = "urgent"
 WARNING = "warning"
 RECOMMENDATION = "recommendation"
@@ -388,8 +401,8 @@ def _rades_group(f: _Facts) -> Outcome:
         )
     elif group == 2:
         message = gettext(
-            "Rades group %(group)s (intermediate chance of remaining ambulatory after radiotherapy): 20 Gy in "
-            "5 fractions or 30 Gy in 10 fractions, with or without surgery."
+            "Rades group %(group)s (intermediate chance of remaining ambulatory after radiotherapy): 20 Gy "
+            "in 5 fractions or 30 Gy in 10 fractions, with or without surgery."
         )
     else:
         message = gettext(
@@ -536,22 +549,22 @@ def _surgery_life_expectancy(f: _Facts) -> Outcome:
         value = _num(months, differ_from=low)
     elif months > high:
         message = gettext(
-            "Life expectancy %(value)s months > %(high)s months: resection–reconstruction surgery, for durable "
-            "stabilisation and prolonged local tumour control; arthroplasty possible (life expectancy > "
-            "%(arthroplasty)s months)."
+            "Life expectancy %(value)s months > %(high)s months: resection–reconstruction surgery, for "
+            "durable stabilisation and prolonged local tumour control; arthroplasty possible (life "
+            "expectancy > %(arthroplasty)s months)."
         )
         value = _num(months, differ_from=high)
     elif months > arthroplasty:
         message = gettext(
-            "Life expectancy %(value)s months (%(low)s to %(high)s months): less aggressive osteosynthesis and "
-            "stabilisation techniques, possibly less durable; arthroplasty possible (life expectancy > "
+            "Life expectancy %(value)s months (%(low)s to %(high)s months): less aggressive osteosynthesis "
+            "and stabilisation techniques, possibly less durable; arthroplasty possible (life expectancy > "
             "%(arthroplasty)s months)."
         )
         value = _num(months, differ_from=arthroplasty)
     else:
         message = gettext(
-            "Life expectancy %(value)s months (%(low)s to %(high)s months): less aggressive osteosynthesis and "
-            "stabilisation techniques, possibly less durable; no arthroplasty (only if life expectancy > "
+            "Life expectancy %(value)s months (%(low)s to %(high)s months): less aggressive osteosynthesis "
+            "and stabilisation techniques, possibly less durable; no arthroplasty (only if life expectancy > "
             "%(arthroplasty)s months)."
         )
         value = _num(months, differ_from=low)
@@ -751,8 +764,8 @@ def _rt_pain_scheme(f: _Facts) -> Outcome:
         )
     else:
         message = gettext(
-            "Bone pain %(value)s/10 ≥ %(threshold)s/10: palliative radiotherapy, 30 Gy in 10 fractions, 24 Gy "
-            "in 6, 20 Gy in 5 or 8 Gy in a single fraction; a single fraction if ECOG > %(ecog)s or life "
+            "Bone pain %(value)s/10 ≥ %(threshold)s/10: palliative radiotherapy, 30 Gy in 10 fractions, 24 "
+            "Gy in 6, 20 Gy in 5 or 8 Gy in a single fraction; a single fraction if ECOG > %(ecog)s or life "
             "expectancy < %(months)s months."
         )
     return message % values, figures
@@ -783,22 +796,22 @@ def _cementoplasty(f: _Facts) -> Outcome:
     figures: dict[str, Any] = {"analgesia_failure": True, "vertebral_involvement": True}
     if lesions is None:
         message = gettext(
-            "Pain not controlled by analgesics (or opioids not tolerated) with vertebral involvement: discuss "
-            "cementoplasty with the interventional radiologist (number of bone lesions not recorded: more than "
-            "%(max)s contraindicate it). Check coagulation and manage anticoagulants beforehand; infection at "
-            "the puncture site or uncontrolled sepsis contraindicates it."
+            "Pain not controlled by analgesics (or opioids not tolerated) with vertebral involvement: "
+            "discuss cementoplasty with the interventional radiologist (number of bone lesions not recorded: "
+            "more than %(max)s contraindicate it). Check coagulation and manage anticoagulants beforehand; "
+            "infection at the puncture site or uncontrolled sepsis contraindicates it."
         ) % {"max": th.CEMENTOPLASTY_MAX_LESIONS}
     else:
         figures["bone_lesion_count"] = lesions
         message = ngettext(
             "Pain not controlled by analgesics (or opioids not tolerated) with vertebral involvement and "
-            "%(count)s bone lesion ≤ %(max)s: discuss cementoplasty with the interventional radiologist. Check "
-            "coagulation and manage anticoagulants beforehand; infection at the puncture site or uncontrolled "
-            "sepsis contraindicates it.",
+            "%(count)s bone lesion ≤ %(max)s: discuss cementoplasty with the interventional radiologist. "
+            "Check coagulation and manage anticoagulants beforehand; infection at the puncture site or "
+            "uncontrolled sepsis contraindicates it.",
             "Pain not controlled by analgesics (or opioids not tolerated) with vertebral involvement and "
-            "%(count)s bone lesions ≤ %(max)s: discuss cementoplasty with the interventional radiologist. Check "
-            "coagulation and manage anticoagulants beforehand; infection at the puncture site or uncontrolled "
-            "sepsis contraindicates it.",
+            "%(count)s bone lesions ≤ %(max)s: discuss cementoplasty with the interventional radiologist. "
+            "Check coagulation and manage anticoagulants beforehand; infection at the puncture site or "
+            "uncontrolled sepsis contraindicates it.",
             lesions,
         ) % {"count": lesions, "max": th.CEMENTOPLASTY_MAX_LESIONS}
     return message, figures
@@ -851,17 +864,17 @@ def _bma_start(f: _Facts) -> Outcome:
     }
     if months is None:
         message = gettext(
-            "%(lesions)s and no bone-modifying agent: start zoledronic acid 4 mg IV every 4 weeks (dose adjusted "
-            "to renal function) or denosumab 120 mg SC every 4 weeks, with calcium and vitamin D "
+            "%(lesions)s and no bone-modifying agent: start zoledronic acid 4 mg IV every 4 weeks (dose "
+            "adjusted to renal function) or denosumab 120 mg SC every 4 weeks, with calcium and vitamin D "
             "supplementation (life expectancy not recorded: start only if > %(threshold)s months)."
         )
     else:
         figures["life_expectancy_months"] = months
         values["value"] = _num(months, differ_from=limit)
         message = gettext(
-            "%(lesions)s, no bone-modifying agent and life expectancy %(value)s months > %(threshold)s months: "
-            "start zoledronic acid 4 mg IV every 4 weeks (dose adjusted to renal function) or denosumab 120 mg "
-            "SC every 4 weeks, with calcium and vitamin D supplementation."
+            "%(lesions)s, no bone-modifying agent and life expectancy %(value)s months > %(threshold)s "
+            "months: start zoledronic acid 4 mg IV every 4 weeks (dose adjusted to renal function) or "
+            "denosumab 120 mg SC every 4 weeks, with calcium and vitamin D supplementation."
         )
     return message % values, figures
 
@@ -915,15 +928,15 @@ def _bma_renal(f: _Facts) -> Outcome:
     }
     if dose is None:
         message = gettext(
-            "Creatinine clearance %(value)s mL/min < %(threshold)s mL/min: zoledronic acid is not recommended "
-            "at this clearance; prefer denosumab 120 mg SC every 4 weeks (no renal adjustment), with calcium "
-            "and vitamin D."
+            "Creatinine clearance %(value)s mL/min < %(threshold)s mL/min: zoledronic acid is not "
+            "recommended at this clearance; prefer denosumab 120 mg SC every 4 weeks (no renal adjustment), "
+            "with calcium and vitamin D."
         )
     else:
         values["dose"] = _num(dose, 1)  # no trailing zero on a dose ("3 mg", never "3.0 mg")
         message = gettext(
-            "Creatinine clearance %(value)s mL/min < %(threshold)s mL/min: zoledronic acid %(dose)s mg instead "
-            "of 4 mg (dose adjusted to the clearance); denosumab needs no renal adjustment."
+            "Creatinine clearance %(value)s mL/min < %(threshold)s mL/min: zoledronic acid %(dose)s mg "
+            "instead of 4 mg (dose adjusted to the clearance); denosumab needs no renal adjustment."
         )
     return message % values, {"creatinine_clearance": clearance, "zoledronic_acid_dose_mg": dose}
 
@@ -934,8 +947,8 @@ def _bma_hypocalcaemia(f: _Facts) -> Outcome:
         return None
     text, figures = context
     message = gettext(
-        "%(context)s and corrected calcium %(value)s mmol/L < %(threshold)s mmol/L: correct the hypocalcaemia "
-        "before the injection."
+        "%(context)s and corrected calcium %(value)s mmol/L < %(threshold)s mmol/L: correct the "
+        "hypocalcaemia before the injection."
     ) % {"context": text, "value": _ca(calcium), "threshold": _ca(th.CALCIUM_LOW_BELOW)}
     return message, {**figures, "corrected_calcium": calcium}
 
@@ -981,8 +994,8 @@ def _img_single_lesion(f: _Facts) -> Outcome:
     if not f.true("single_lesion_on_whole_body_imaging"):
         return None
     message = gettext(
-        "Single bone lesion on whole-body imaging: targeted MRI and specialist opinion; consider a biopsy, as "
-        "15 to 18 per cent of isolated bone lesions are not metastases of the lung cancer."
+        "Single bone lesion on whole-body imaging: targeted MRI and specialist opinion; consider a biopsy, "
+        "as 15 to 18 per cent of isolated bone lesions are not metastases of the lung cancer."
     )
     return message, {"single_lesion_on_whole_body_imaging": True}
 
@@ -991,8 +1004,8 @@ def _img_no_bone_scan(f: _Facts) -> Outcome:
     if not (f.true("bone_scan_requested") and f.true("fdg_pet_done")):
         return None
     message = gettext(
-        "Bone scan requested although an FDG-PET is available: a bone scan is not indicated after an FDG-PET, "
-        "which performs better."
+        "Bone scan requested although an FDG-PET is available: a bone scan is not indicated after an "
+        "FDG-PET, which performs better."
     )
     return message, {"bone_scan_requested": True, "fdg_pet_done": True}
 
@@ -1049,8 +1062,8 @@ def _biopsy(f: _Facts) -> Outcome:
     if not reasons:
         return None
     message = gettext(
-        "Biopsy indicated (%(reasons)s): image-guided bone biopsy, with EDTA decalcification so that molecular "
-        "tests remain possible."
+        "Biopsy indicated (%(reasons)s): image-guided bone biopsy, with EDTA decalcification so that "
+        "molecular tests remain possible."
     ) % {"reasons": "; ".join(reasons)}
     return message, figures
 
