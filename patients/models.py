@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from scoring import formulas
+from scoring import ScoreInputError, formulas, registry
 
 from . import choices as c
 from .tnm import stage
@@ -443,7 +443,10 @@ class LabResult(ClinicalRecord):
         if self.creatinine is None or weight_kg is None:
             return None
         age = self.patient.age_on(self.date)
-        return formulas.creatinine_clearance(age, float(weight_kg), float(self.creatinine), self.patient.sex)
+        try:
+            return formulas.creatinine_clearance(age, float(weight_kg), float(self.creatinine), self.patient.sex)
+        except ScoreInputError:  # Cockcroft–Gault is validated for adults only: no figure rather than a wrong one
+            return None
 
 
 class ImagingExam(ClinicalRecord):
@@ -563,6 +566,12 @@ class BoneLesion(models.Model):
     @property
     def is_long_bone(self) -> bool:
         return self.site in c.LONG_BONES
+
+    @property
+    def applicable_scores(self) -> list[str]:
+        """The slugs of the scores that apply to this lesion's site."""
+        subject = "spinal" if self.is_spinal else "long_bone" if self.is_long_bone else None
+        return [slug for slug, kind in LESION_SCORES.items() if kind == subject]
 
     def clean(self):
         errors = {}
@@ -723,6 +732,85 @@ class SkeletalEvent(ClinicalRecord):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"
 
 
+# What a score is about, where it is not the whole patient (issue: Mirels per long-bone lesion,
+# SINS and Bilsky per spinal lesion).
+LESION_SCORES = {"mirels": "long_bone", "sins": "spinal", "bilsky": "spinal"}
+
+
+class ScoreAssessmentQuerySet(models.QuerySet):
+    def latest_per_subject(self):
+        """{(slug, lesion id or None): newest assessment}, from rows already ordered newest first."""
+        latest = {}
+        for assessment in self:
+            latest.setdefault((assessment.score, assessment.lesion_id), assessment)
+        return latest
+
+
+class ScoreAssessment(models.Model):
+    """A score as computed and saved by a clinician: its inputs, version and result are kept as they
+    were; later changes to the record never rewrite it."""
+
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="score_assessments"
+    )
+    lesion = models.ForeignKey(
+        BoneLesion,
+        verbose_name=_("bone lesion"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="score_assessments",
+    )
+    score = models.CharField(_("score"), max_length=20, choices=[(s.slug, s.name) for s in registry.all()])
+    version = models.CharField(_("version of the score"), max_length=40)
+    inputs = models.JSONField(_("inputs"))
+    points = models.JSONField(_("points"), default=dict)
+    total = models.SmallIntegerField(_("total"), null=True, blank=True)
+    band = models.CharField(_("band"), max_length=20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("computed on"), auto_now_add=True)
+
+    objects = ScoreAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("score assessment")
+        verbose_name_plural = _("score assessments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(score__in=list(LESION_SCORES)) & Q(lesion__isnull=False))
+                | (~Q(score__in=list(LESION_SCORES)) & Q(lesion__isnull=True)),
+                name="patients_score_lesion_only_for_lesion_scores",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.definition.name}: {self.total if self.total is not None else self.band_label}"
+
+    @property
+    def definition(self):
+        return registry.get(self.score)
+
+    @property
+    def band_definition(self):
+        return self.definition.band(self.band)
+
+    @property
+    def band_label(self):
+        return self.band_definition.label
+
+    @property
+    def severity(self):
+        return self.band_definition.severity
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A saved score assessment is never changed: compute a new one.")
+        super().save(*args, **kwargs)
+
+
 def record_prefetches():
     """Prefetches that load a whole record in one query per table (no query per row)."""
     from django.db.models import Prefetch
@@ -735,4 +823,5 @@ def record_prefetches():
         "metastaticsites",
         Prefetch("treatments", queryset=Treatment.objects.order_by("start_date", "pk")),
         "skeletalevents",
+        Prefetch("score_assessments", queryset=ScoreAssessment.objects.select_related("created_by")),
     ]

@@ -3,7 +3,10 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .models import Patient, record_prefetches
+from scoring import ScoreInputError, registry
+
+from .models import LESION_SCORES, Patient, record_prefetches
+from .prefill import prefill
 
 
 @dataclass
@@ -83,3 +86,42 @@ class PatientRecord:
     @cached_property
     def exams(self):
         return list(self.patient.imagingexams.all())
+
+    @cached_property
+    def latest_scores(self):
+        """{(slug, lesion id or None): newest saved assessment}, from the prefetched rows."""
+        return self.patient.score_assessments.all().latest_per_subject()
+
+    def score_row(self, score, lesion=None) -> "ScoreRow":
+        saved = self.latest_scores.get((score.slug, lesion.pk if lesion else None))
+        stale = saved is not None and is_stale(saved, prefill(score.slug, self, lesion))
+        return ScoreRow(score, saved, lesion, stale)
+
+    @cached_property
+    def score_rows(self) -> list:
+        """The patient's scores; each lesion gets `score_rows` for the scores of its site."""
+        for lesion in self.lesions:
+            lesion.score_rows = [self.score_row(registry.get(slug), lesion) for slug in lesion.applicable_scores]
+        return [self.score_row(score) for score in registry.all() if score.slug not in LESION_SCORES]
+
+
+@dataclass
+class ScoreRow:
+    """The latest saved assessment of one score for one subject, and whether the record now disagrees."""
+
+    score: object
+    latest: object = None
+    lesion: object = None
+    stale: bool = False
+
+
+def is_stale(assessment, prefilled) -> bool:
+    """True when the record's prefill would now give another total or band than the saved one."""
+    inputs = {**assessment.inputs, **{slug: p.value for slug, p in prefilled.items()}}
+    if inputs == assessment.inputs:
+        return False
+    try:
+        result = assessment.definition.compute(**inputs)
+    except ScoreInputError:  # the prefill left the inputs incomplete: the saved result stands
+        return False
+    return (result.total, result.band) != (assessment.total, assessment.band)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import score_views, views
 
 app_name = "patients"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/exam/<int:exam_pk>/lesions/add/", views.lesion_edit, name="lesion_add"),
     path("<int:pk>/lesions/<int:lesion_pk>/", views.lesion_edit, name="lesion_edit"),
+    path("<int:pk>/scores/<slug:slug>/", score_views.score_form, name="score"),
+    path("<int:pk>/lesions/<int:lesion_pk>/scores/<slug:slug>/", score_views.score_form, name="lesion_score"),
     path("<int:pk>/<slug:kind>/add/", views.record_edit, name="record_add"),
     path("<int:pk>/<slug:kind>/<int:record_pk>/", views.record_edit, name="record_edit"),
 ]

@@ -59,10 +59,10 @@ def test_patient_page_queries_are_the_same_for_1_and_30_rows(
         fill_record(patient, rows)
         client = client_for(clinician)
         # session, user, the user's centre (layout), patient with centre/physician/tumour, one query per
-        # prefetched table: molecular, assessments, labs, exams, lesions, sites, treatments, events;
-        # the user's permissions (user permissions, groups).
+        # prefetched table: molecular, assessments, labs, exams, lesions, sites, treatments, events,
+        # score assessments; the user's permissions (user permissions, groups).
         url = reverse("patients:detail", args=[patient.pk])
-        counts.append(count_queries(django_assert_max_num_queries, client, url, 14))
+        counts.append(count_queries(django_assert_max_num_queries, client, url, 15))
     assert counts[0] == counts[1]
 
 

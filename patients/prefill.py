@@ -1,0 +1,227 @@
+"""Prefill of the score forms from what the record already knows.
+
+Each function returns {item slug: Prefill(value, source)}: the value a clinician would enter and a
+short text saying where it comes from. Nothing is guessed: an item the record cannot answer is left
+out, and the form asks for it. The clinician can change every prefilled value.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from scoring import ScoreInputError, formulas
+from scoring.sins import location_for_level
+from scoring.tokuhashi import frankel_grade
+
+from . import choices as c
+
+# Organs counted as visceral metastases by the prognostic scores (major internal organs).
+NOT_VISCERAL = {c.Organ.DISTANT_NODES, c.Organ.SKIN}
+AVERAGE_MONTH_DAYS = 30.4375  # 365.25 / 12
+
+
+@dataclass(frozen=True)
+class Prefill:
+    value: object
+    source: str
+
+
+def _on(assessment) -> str:
+    return _("assessment of %(date)s") % {"date": date_format(assessment.date, "SHORT_DATE_FORMAT")}
+
+
+def karnofsky(record):
+    value, assessment = record.latest("karnofsky")
+    ecog, ecog_assessment = record.latest("ecog")
+    if ecog_assessment and (assessment is None or ecog_assessment.date > assessment.date):
+        converted = formulas.karnofsky_from_ecog(ecog)
+        return Prefill(
+            converted,
+            _("converted from ECOG %(ecog)s (%(source)s): Karnofsky %(value)s is the lower value of the pair")
+            % {"ecog": ecog, "source": _on(ecog_assessment), "value": converted},
+        )
+    if assessment:
+        return Prefill(value, _on(assessment))
+    return None
+
+
+def _lesion_keys(record, spinal):
+    """Distinct lesions (a lesion seen on two exams counts once), spinal or not."""
+    return {
+        (lesion.site, lesion.vertebral_level, lesion.rib_number, lesion.side)
+        for lesion in record.lesions
+        if lesion.is_spinal == spinal
+    }
+
+
+def visceral_sites(record):
+    return [site for site in record.patient.metastaticsites.all() if site.organ not in NOT_VISCERAL]
+
+
+def visceral_bool(record):
+    sites = visceral_sites(record)
+    if sites:
+        return Prefill(True, ", ".join(str(site.get_organ_display()) for site in sites))
+    return Prefill(False, _("no non-bone metastatic site recorded"))
+
+
+def visceral_resectability(record, *, none, resectable, unresectable):
+    sites = visceral_sites(record)
+    if not sites:
+        return Prefill(none, _("no non-bone metastatic site recorded"))
+    names = ", ".join(f"{site.get_organ_display()} ({site.get_resectability_display().lower()})" for site in sites)
+    states = {site.resectability for site in sites}
+    if c.Resectability.UNRESECTABLE in states:
+        return Prefill(unresectable, names)
+    if states == {c.Resectability.RESECTABLE}:
+        return Prefill(resectable, names)
+    return None  # resectability not assessed: the clinician decides
+
+
+def lung(value):
+    return Prefill(value, _("primary tumour: lung"))
+
+
+def frankel(record):
+    value, assessment = record.latest("frankel")
+    if not assessment:
+        return None
+    return Prefill(frankel_grade(value), _("Frankel %(grade)s, %(source)s") % {"grade": value, "source": _on(assessment)})
+
+
+def tokuhashi(record, lesion=None):
+    spinal = len(_lesion_keys(record, spinal=True))
+    extraspinal = len(_lesion_keys(record, spinal=False))
+    return {
+        "karnofsky": karnofsky(record),
+        "extraspinal_bone_metastases": Prefill(extraspinal, _("lesion list")) if record.lesions else None,
+        "vertebral_body_metastases": Prefill(spinal, _("lesion list")) if spinal else None,
+        "visceral_metastases": visceral_resectability(
+            record, none="none", resectable="resectable", unresectable="unresectable"
+        ),
+        "primary_site": lung("lung"),
+        "frankel": frankel(record),
+    }
+
+
+def tomita(record, lesion=None):
+    count = len(_lesion_keys(record, spinal=True)) + len(_lesion_keys(record, spinal=False))
+    return {
+        "primary_growth": lung("rapid"),
+        "visceral_metastases": visceral_resectability(
+            record, none="none", resectable="treatable", unresectable="untreatable"
+        ),
+        "bone_metastases": Prefill("solitary" if count == 1 else "multiple", _("lesion list")) if count else None,
+    }
+
+
+def modified_bauer(record, lesion=None):
+    count = len(_lesion_keys(record, spinal=True)) + len(_lesion_keys(record, spinal=False))
+    return {
+        "visceral_metastases": visceral_bool(record),
+        "primary": lung("lung"),
+        "solitary_skeletal_metastasis": Prefill(count == 1, _("lesion list")) if count else None,
+    }
+
+
+def van_der_linden(record, lesion=None):
+    return {"karnofsky": karnofsky(record), "visceral_metastases": visceral_bool(record), "primary": lung("lung")}
+
+
+def rades(record, lesion=None):
+    tumour = record.tumour
+    values = {"visceral_metastases": visceral_bool(record)}
+    if tumour:
+        values["primary_tumour"] = Prefill(
+            "sclc" if tumour.is_small_cell else "nsclc", str(tumour.get_histology_display())
+        )
+    events = [e for e in record.patient.skeletalevents.all() if e.kind == c.EventKind.CORD_COMPRESSION]
+    event = events[0] if events else None  # newest first
+    if tumour and event:
+        months = round((event.date - tumour.diagnosis_date).days / AVERAGE_MONTH_DAYS, 1)
+        if months >= 0:
+            values["interval_months"] = Prefill(
+                months,
+                _("from the diagnosis (%(diagnosis)s) to the cord compression (%(event)s)")
+                % {"diagnosis": date_format(tumour.diagnosis_date), "event": date_format(event.date)},
+            )
+    status, assessment = record.latest("ambulatory_status")
+    if assessment:
+        values["motor_function"] = Prefill(status, _on(assessment))
+    onset, onset_assessment = record.latest("motor_deficit_onset")
+    if onset_assessment:
+        until = event.date if event and event.date >= onset else onset_assessment.date
+        values["deficit_days"] = Prefill(
+            (until - onset).days,
+            _("deficit began %(onset)s, until %(until)s") % {"onset": date_format(onset), "until": date_format(until)},
+        )
+    return values
+
+
+def sins(record, lesion):
+    values = {}
+    try:
+        values["location"] = Prefill(location_for_level(lesion.vertebral_level), lesion.vertebral_level)
+    except ScoreInputError:
+        pass
+    values["lesion"] = Prefill(lesion.lesion_type, _("lesion"))
+    for item, field in (("collapse", "collapse"), ("posterolateral", "posterolateral"), ("alignment", "alignment")):
+        if getattr(lesion, field):
+            values[item] = Prefill(getattr(lesion, field), _("lesion"))
+    mechanical, assessment = record.latest("pain_mechanical")
+    nrs, nrs_assessment = record.latest("pain_nrs")
+    if assessment and mechanical:
+        values["pain"] = Prefill("mechanical", _("mechanical pain, %(source)s") % {"source": _on(assessment)})
+    elif nrs_assessment and nrs == 0:
+        values["pain"] = Prefill("none", _("pain 0/10, %(source)s") % {"source": _on(nrs_assessment)})
+    elif assessment and nrs_assessment and not mechanical and nrs:
+        values["pain"] = Prefill("occasional", _("non-mechanical pain, %(source)s") % {"source": _on(assessment)})
+    return values
+
+
+def mirels(record, lesion):
+    values = {}
+    if lesion.site in c.UPPER_LIMB_LONG_BONES:
+        values["site"] = Prefill("upper_limb", str(lesion.get_site_display()))
+    elif lesion.site in c.PERITROCHANTERIC:
+        values["site"] = Prefill("peritrochanteric", str(lesion.get_site_display()))
+    elif lesion.site in c.LOWER_LIMB_LONG_BONES:
+        values["site"] = Prefill("lower_limb", str(lesion.get_site_display()))
+    values["lesion"] = Prefill(lesion.lesion_type, _("lesion"))
+    if lesion.cortical_involvement and lesion.cortical_involvement != c.CorticalInvolvement.NONE:
+        values["size"] = Prefill(lesion.cortical_involvement, _("cortical involvement of the lesion"))
+    mechanical, assessment = record.latest("pain_mechanical")
+    nrs, nrs_assessment = record.latest("pain_nrs")
+    if assessment and mechanical:
+        values["pain"] = Prefill("functional", _("mechanical pain, %(source)s") % {"source": _on(assessment)})
+    elif nrs_assessment:
+        values["pain"] = Prefill(
+            "mild" if nrs <= 3 else "moderate",
+            _("pain %(nrs)s/10, %(source)s") % {"nrs": nrs, "source": _on(nrs_assessment)},
+        )
+    return values
+
+
+def bilsky(record, lesion):
+    return {"grade": Prefill(lesion.bilsky, _("lesion"))} if lesion.bilsky else {}
+
+
+PREFILLERS = {
+    "mirels": mirels,
+    "sins": sins,
+    "tokuhashi": tokuhashi,
+    "tomita": tomita,
+    "rades": rades,
+    "bilsky": bilsky,
+    "modified_bauer": modified_bauer,
+    "van_der_linden": van_der_linden,
+}
+
+
+def prefill(slug, record, lesion=None) -> dict[str, Prefill]:
+    """The prefilled values of score `slug` for this record (and lesion, for a lesion's score)."""
+    filler = PREFILLERS.get(slug)
+    if filler is None:
+        return {}
+    return {item: value for item, value in filler(record, lesion).items() if value is not None}
