@@ -75,11 +75,13 @@ def patient_create(request):
 
 def patient_detail(request, pk):
     record = PatientRecord.load(request.user, pk)
-    return render(
-        request,
-        "patients/patient_detail.html",
-        {"record": record, "patient": record.patient, "can_write": can_write(request.user)},
-    )
+    context = {
+        "record": record,
+        "patient": record.patient,
+        "score_rows": record.score_rows,  # also gives each lesion its score rows
+        "can_write": can_write(request.user),
+    }
+    return render(request, "patients/patient_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

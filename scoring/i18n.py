@@ -25,3 +25,35 @@ def ngettext(singular: str, plural: str, number: int) -> str:
         return translation.ngettext(singular, plural, number)
     except (ImproperlyConfigured, AppRegistryNotReady):
         return singular if number == 1 else plural
+
+
+def decimal_separator() -> str:
+    """The active language's decimal separator ("," in French), "." without Django settings."""
+    from django.utils import formats
+
+    try:
+        return formats.get_format("DECIMAL_SEPARATOR")
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return "."
+
+
+def date_format(value) -> str:
+    """A date in the active language's long format, ISO without Django settings."""
+    from django.utils import formats
+
+    try:
+        return formats.date_format(value, "DATE_FORMAT")
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return value.isoformat()
+
+
+def today():
+    """Today in the site's time zone (Europe/Paris), the system's date without Django settings."""
+    import datetime
+
+    from django.utils import timezone
+
+    try:
+        return timezone.localdate()
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return datetime.date.today()  # noqa: DTZ011 - no configured time zone to apply

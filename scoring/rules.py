@@ -29,12 +29,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import formats, timezone
-from django.utils.translation import gettext, ngettext
-
 from scoring import thresholds as th
 from scoring.base import ScoreInputError, input_error, not_allowed
 from scoring.formulas import zoledronic_acid_dose  # the dose table by clearance (scores.md)
+from scoring.i18n import date_format, decimal_separator, gettext, ngettext, today
 
 __all__ = [
     "FACT_SPECS",
@@ -219,7 +217,7 @@ def clean_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
         if value is not None:
             cleaned[key] = spec.clean(key, value)
     if "today" not in cleaned:
-        cleaned["today"] = timezone.localdate()
+        cleaned["today"] = today()
     return cleaned
 
 
@@ -305,11 +303,11 @@ def _num(value, places: int = 2, *, fixed: bool = False, differ_from=None) -> st
     text = f"{rounded:f}"
     if not fixed and "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", decimal_separator())
 
 
 def _day(value: datetime.date) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return date_format(value)
 
 
 def _days(count: int) -> str:
