@@ -444,8 +444,12 @@ class LabResult(ClinicalRecord):
             return None
         age = self.patient.age_on(self.date)
         try:
-            return formulas.creatinine_clearance(age, float(weight_kg), float(self.creatinine), self.patient.sex)
-        except ScoreInputError:  # Cockcroft–Gault is validated for adults only: no figure rather than a wrong one
+            return formulas.creatinine_clearance(
+                age, float(weight_kg), float(self.creatinine), self.patient.sex
+            )
+        except (
+            ScoreInputError
+        ):  # Cockcroft–Gault is validated for adults only: no figure rather than a wrong one
             return None
 
 
@@ -789,6 +793,11 @@ class ScoreAssessment(models.Model):
     def __str__(self):
         return f"{self.definition.name}: {self.total if self.total is not None else self.band_label}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A saved score assessment is never changed: compute a new one.")
+        super().save(*args, **kwargs)
+
     @property
     def definition(self):
         return registry.get(self.score)
@@ -804,11 +813,6 @@ class ScoreAssessment(models.Model):
     @property
     def severity(self):
         return self.band_definition.severity
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("A saved score assessment is never changed: compute a new one.")
-        super().save(*args, **kwargs)
 
 
 def record_prefetches():

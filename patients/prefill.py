@@ -5,6 +5,7 @@ short text saying where it comes from. Nothing is guessed: an item the record ca
 out, and the form asks for it. The clinician can change every prefilled value.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
@@ -70,7 +71,9 @@ def visceral_resectability(record, *, none, resectable, unresectable):
     sites = visceral_sites(record)
     if not sites:
         return Prefill(none, _("no non-bone metastatic site recorded"))
-    names = ", ".join(f"{site.get_organ_display()} ({site.get_resectability_display().lower()})" for site in sites)
+    names = ", ".join(
+        f"{site.get_organ_display()} ({site.get_resectability_display().lower()})" for site in sites
+    )
     states = {site.resectability for site in sites}
     if c.Resectability.UNRESECTABLE in states:
         return Prefill(unresectable, names)
@@ -87,7 +90,9 @@ def frankel(record):
     value, assessment = record.latest("frankel")
     if not assessment:
         return None
-    return Prefill(frankel_grade(value), _("Frankel %(grade)s, %(source)s") % {"grade": value, "source": _on(assessment)})
+    return Prefill(
+        frankel_grade(value), _("Frankel %(grade)s, %(source)s") % {"grade": value, "source": _on(assessment)}
+    )
 
 
 def tokuhashi(record, lesion=None):
@@ -112,7 +117,9 @@ def tomita(record, lesion=None):
         "visceral_metastases": visceral_resectability(
             record, none="none", resectable="treatable", unresectable="untreatable"
         ),
-        "bone_metastases": Prefill("solitary" if count == 1 else "multiple", _("lesion list")) if count else None,
+        "bone_metastases": Prefill("solitary" if count == 1 else "multiple", _("lesion list"))
+        if count
+        else None,
     }
 
 
@@ -126,7 +133,11 @@ def modified_bauer(record, lesion=None):
 
 
 def van_der_linden(record, lesion=None):
-    return {"karnofsky": karnofsky(record), "visceral_metastases": visceral_bool(record), "primary": lung("lung")}
+    return {
+        "karnofsky": karnofsky(record),
+        "visceral_metastases": visceral_bool(record),
+        "primary": lung("lung"),
+    }
 
 
 def rades(record, lesion=None):
@@ -154,19 +165,22 @@ def rades(record, lesion=None):
         until = event.date if event and event.date >= onset else onset_assessment.date
         values["deficit_days"] = Prefill(
             (until - onset).days,
-            _("deficit began %(onset)s, until %(until)s") % {"onset": date_format(onset), "until": date_format(until)},
+            _("deficit began %(onset)s, until %(until)s")
+            % {"onset": date_format(onset), "until": date_format(until)},
         )
     return values
 
 
 def sins(record, lesion):
     values = {}
-    try:
+    with suppress(ScoreInputError):  # the coccyx has no SINS location: the clinician chooses
         values["location"] = Prefill(location_for_level(lesion.vertebral_level), lesion.vertebral_level)
-    except ScoreInputError:
-        pass
     values["lesion"] = Prefill(lesion.lesion_type, _("lesion"))
-    for item, field in (("collapse", "collapse"), ("posterolateral", "posterolateral"), ("alignment", "alignment")):
+    for item, field in (
+        ("collapse", "collapse"),
+        ("posterolateral", "posterolateral"),
+        ("alignment", "alignment"),
+    ):
         if getattr(lesion, field):
             values[item] = Prefill(getattr(lesion, field), _("lesion"))
     mechanical, assessment = record.latest("pain_mechanical")
@@ -176,7 +190,9 @@ def sins(record, lesion):
     elif nrs_assessment and nrs == 0:
         values["pain"] = Prefill("none", _("pain 0/10, %(source)s") % {"source": _on(nrs_assessment)})
     elif assessment and nrs_assessment and not mechanical and nrs:
-        values["pain"] = Prefill("occasional", _("non-mechanical pain, %(source)s") % {"source": _on(assessment)})
+        values["pain"] = Prefill(
+            "occasional", _("non-mechanical pain, %(source)s") % {"source": _on(assessment)}
+        )
     return values
 
 

@@ -101,7 +101,9 @@ class PatientRecord:
     def score_rows(self) -> list:
         """The patient's scores; each lesion gets `score_rows` for the scores of its site."""
         for lesion in self.lesions:
-            lesion.score_rows = [self.score_row(registry.get(slug), lesion) for slug in lesion.applicable_scores]
+            lesion.score_rows = [
+                self.score_row(registry.get(slug), lesion) for slug in lesion.applicable_scores
+            ]
         return [self.score_row(score) for score in registry.all() if score.slug not in LESION_SCORES]
 
 

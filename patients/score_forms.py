@@ -22,11 +22,18 @@ def _field(item):
         choices = [(choice.value, _points(choice.label, choice.points)) for choice in item.choices]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if item.kind == "boolean":
-        choices = [("true" if choice.value else "false", _points(choice.label, choice.points)) for choice in item.choices]
+        choices = [
+            ("true" if choice.value else "false", _points(choice.label, choice.points))
+            for choice in item.choices
+        ]
         return forms.TypedChoiceField(
             choices=choices, coerce=BOOLEAN_VALUES.get, empty_value=None, widget=forms.RadioSelect, **common
         )
-    attrs = {key: value for key, value in (("min", item.min_value), ("max", item.max_value), ("step", item.step)) if value is not None}
+    attrs = {
+        key: value
+        for key, value in (("min", item.min_value), ("max", item.max_value), ("step", item.step))
+        if value is not None
+    }
     if item.kind == "integer":
         return forms.IntegerField(widget=forms.NumberInput(attrs=attrs), **common)
     attrs.setdefault("step", "any")
@@ -74,7 +81,11 @@ class ScoreForm(forms.Form):
     @property
     def missing(self) -> list:
         """(label, message) of every item that keeps the score from being computed."""
-        return [(self.fields[slug].label, " ".join(messages)) for slug, messages in self.errors.items() if slug in self.fields]
+        return [
+            (self.fields[slug].label, " ".join(messages))
+            for slug, messages in self.errors.items()
+            if slug in self.fields
+        ]
 
 
 def evaluate(score, inputs):
@@ -92,5 +103,7 @@ def score_form_class(score):
     """The form class of `score`, built once per score."""
     if score.slug not in _FORMS:
         fields = {item.slug: _field(item) for item in score.items}
-        _FORMS[score.slug] = type(f"{score.slug.title().replace('_', '')}Form", (ScoreForm,), {"score": score, **fields})
+        _FORMS[score.slug] = type(
+            f"{score.slug.title().replace('_', '')}Form", (ScoreForm,), {"score": score, **fields}
+        )
     return _FORMS[score.slug]

@@ -69,7 +69,8 @@ def score_form(request, pk, slug, lesion_pk=None):
                     created_by=request.user,
                 )
             messages.success(
-                request, _("%(score)s saved: %(band)s.") % {"score": score.name, "band": form.result.band_label}
+                request,
+                _("%(score)s saved: %(band)s.") % {"score": score.name, "band": form.result.band_label},
             )
             return redirect(f"{patient.get_absolute_url()}#{'lesions' if lesion else 'scores'}")
         result, missing = form.result, form.missing
@@ -86,4 +87,9 @@ def score_form(request, pk, slug, lesion_pk=None):
         "row": record.score_row(score, lesion),
         "can_write": can_write(request.user),
     }
-    return render(request, "patients/score_form.html", context, status=400 if request.method == "POST" and form.errors else 200)
+    return render(
+        request,
+        "patients/score_form.html",
+        context,
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
