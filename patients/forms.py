@@ -81,7 +81,10 @@ class PatientForm(RecordForm):
 
 class PrimaryTumourForm(RecordForm):
     fieldsets = [
-        (_("Diagnosis"), [("histology", "diagnosis_date"), ("location", "laterality")]),
+        (
+            _("Diagnosis"),
+            [("histology", "diagnosis_date"), ("location", "laterality"), "bone_first_presentation"],
+        ),
         (_("TNM, 8th edition (the stage is computed)"), [("t_category", "n_category", "m_category")]),
         (_("Biomarkers"), ["pdl1_tps"]),
         (_("Notes"), ["notes"]),
@@ -98,6 +101,7 @@ class PrimaryTumourForm(RecordForm):
             "n_category",
             "m_category",
             "pdl1_tps",
+            "bone_first_presentation",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
@@ -182,11 +186,11 @@ class LabResultForm(RecordForm):
 
 
 class ImagingExamForm(RecordForm):
-    fieldsets = [(_("Imaging exam"), [("date", "modality"), "conclusion", "notes"])]
+    fieldsets = [(_("Imaging exam"), [("date", "modality"), "conclusion", "new_foci", "notes"])]
 
     class Meta:
         model = m.ImagingExam
-        fields = ["date", "modality", "conclusion", "notes"]
+        fields = ["date", "modality", "conclusion", "new_foci", "notes"]
         widgets = {
             "conclusion": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),

@@ -167,6 +167,11 @@ class PrimaryTumour(models.Model):
     t_category = models.CharField(_("T"), max_length=4, choices=c.TCategory.choices, blank=True)
     n_category = models.CharField(_("N"), max_length=2, choices=c.NCategory.choices, blank=True)
     m_category = models.CharField(_("M"), max_length=3, choices=c.MCategory.choices, blank=True)
+    bone_first_presentation = models.BooleanField(
+        _("revealed by a bone lesion"),
+        default=False,
+        help_text=_("The disease was revealed by a bone lesion and the primary is not yet proven."),
+    )
     pdl1_tps = models.PositiveSmallIntegerField(
         _("PD-L1 (% of tumour cells)"),
         null=True,
@@ -457,6 +462,12 @@ class ImagingExam(ClinicalRecord):
     date = models.DateField(_("date"), validators=[not_in_future])
     modality = models.CharField(_("modality"), max_length=10, choices=c.Modality.choices)
     conclusion = models.TextField(_("conclusion"), blank=True)
+    new_foci = models.BooleanField(
+        _("new or more intense foci"),
+        null=True,
+        blank=True,
+        help_text=_("On a follow-up bone scan or PET, compared with the previous one (flare phenomenon)."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from scoring import ScoreInputError, registry
+from scoring.rules import LEVELS, evaluate
 
+from .facts import missing_facts, patient_facts
 from .models import LESION_SCORES, Patient, record_prefetches
 from .prefill import prefill
 
@@ -96,6 +98,30 @@ class PatientRecord:
         saved = self.latest_scores.get((score.slug, lesion.pk if lesion else None))
         stale = saved is not None and is_stale(saved, prefill(score.slug, self, lesion))
         return ScoreRow(score, saved, lesion, stale)
+
+    @cached_property
+    def facts(self) -> dict:
+        """The facts of the guideline's rules known from this record."""
+        return patient_facts(self)
+
+    @cached_property
+    def findings(self) -> list:
+        """The guideline's findings, urgent first (scoring.rules)."""
+        return evaluate(self.facts)
+
+    @cached_property
+    def findings_by_level(self) -> list:
+        """[(level, [findings])] for the levels that have findings, most pressing first."""
+        return [
+            (level, [f for f in self.findings if f.level == level])
+            for level in LEVELS
+            if any(f.level == level for f in self.findings)
+        ]
+
+    @cached_property
+    def missing(self) -> list:
+        """What the record lacks for an important rule to speak."""
+        return missing_facts(self, self.facts, self.findings)
 
     @cached_property
     def score_rows(self) -> list:

@@ -14,8 +14,11 @@ from django.utils import timezone
 
 from patients import choices as c
 from patients import models as m
+from patients.prefill import prefill
+from patients.record import PatientRecord
 from rcp.accounts.models import Centre, Specialty, User
 from rcp.accounts.roles import Role, sync_role_groups
+from scoring import registry
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo database only, documented in the README
 DEMO_CENTRE = "CHU Démo (fictif)"
@@ -637,7 +640,15 @@ PATIENTS = [
         "sex": "male",
         "age": 55,
         "scenario": "Bone-first presentation: a sacral lesion, primary not proven",
-        "tumour": {"histology": "8046/3", "location": "C34.9", "days": 14, "t": "TX", "n": "NX", "m": "M1b"},
+        "tumour": {
+            "histology": "8046/3",
+            "location": "C34.9",
+            "days": 14,
+            "t": "TX",
+            "n": "NX",
+            "m": "M1b",
+            "bone_first": True,
+        },
         "assessments": [
             {
                 "days": 2,
@@ -811,6 +822,7 @@ class Command(BaseCommand):
             n_category=t["n"],
             m_category=t["m"],
             pdl1_tps=t.get("pdl1"),
+            bone_first_presentation=t.get("bone_first", False),
             notes=data["scenario"],
         )
         for gene, variant in data.get("molecular", []):
@@ -856,4 +868,31 @@ class Command(BaseCommand):
             )
         for kind, days in data.get("events", []):
             m.SkeletalEvent.objects.create(patient=patient, kind=c.EventKind(kind), date=ago(days))
+        self._scores(patient, physician)
         return True
+
+    def _scores(self, patient, physician):
+        """Save every score the record answers completely, as a clinician would from the prefilled form."""
+        record = PatientRecord.load(physician, patient.pk)
+        subjects = [(score, None) for score in registry.all() if score.slug not in m.LESION_SCORES]
+        subjects += [
+            (registry.get(slug), lesion) for lesion in record.lesions for slug in lesion.applicable_scores
+        ]
+        for score, lesion in subjects:
+            if score.slug == "rades" and not record.facts.get("spinal_cord_compression"):
+                continue
+            inputs = {slug: p.value for slug, p in prefill(score.slug, record, lesion).items()}
+            if score.validate(inputs):
+                continue  # incomplete: left for the clinician
+            result = score.compute(**inputs)
+            m.ScoreAssessment.objects.create(
+                patient=patient,
+                lesion=lesion,
+                score=score.slug,
+                version=score.version,
+                inputs=result.inputs,
+                points=result.points,
+                total=result.total,
+                band=result.band,
+                created_by=physician,
+            )
