@@ -63,7 +63,7 @@ class ScoreForm(forms.Form):
             field.help_text = f"{field.help_text} {note}".strip() if field.help_text else note
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Fieldset(self.score.name, *[item.slug for item in self.score.items]))
+        self.helper.layout = Layout(Fieldset(_("Items"), *[item.slug for item in self.score.items]))
 
     def inputs(self) -> dict:
         return {slug: value for slug, value in self.cleaned_data.items() if value not in (None, "")}
