@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint check system-deps messages clean
+.PHONY: run test lint check system-deps messages clean bench
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,6 @@ messages: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m pytest tests/patients/test_score_benchmark.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
