@@ -33,14 +33,24 @@ class PatientRecord:
         # Prefetching sets each lesion's exam and each exam's patient: no query per row.
         self.lesions = [lesion for exam in self.exams for lesion in exam.lesions.all()]
 
+    @staticmethod
+    def queryset():
+        return Patient.objects.select_related(
+            "centre", "referring_physician", "primary_tumour"
+        ).prefetch_related(*record_prefetches())
+
     @classmethod
     def load(cls, user, pk):
         from .access import get_patient_for_user
 
-        queryset = Patient.objects.select_related(
-            "centre", "referring_physician", "primary_tumour"
-        ).prefetch_related(*record_prefetches())
-        return cls(get_patient_for_user(user, pk, queryset=queryset))
+        return cls(get_patient_for_user(user, pk, queryset=cls.queryset()))
+
+    @classmethod
+    def load_many(cls, user, pks) -> dict:
+        """{pk: record} of the patients this user may see, in a fixed number of queries."""
+        return {
+            patient.pk: cls(patient) for patient in cls.queryset().visible_to(user).filter(pk__in=set(pks))
+        }
 
     @cached_property
     def tumour(self):

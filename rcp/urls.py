@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="patients:list", permanent=False), name="home"),
     path("patients/", include("patients.urls")),
+    path("", include("rcp.board_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

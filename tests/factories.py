@@ -146,3 +146,43 @@ class MolecularFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     gene = "EGFR"
     variant = "exon 19 deletion"
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rcp.Board"
+
+    centre = factory.SubFactory(CentreFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rcp.Meeting"
+
+    board = factory.SubFactory(BoardFactory)
+    title = "RCP os"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    chair = factory.SubFactory(UserFactory)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rcp.CaseSubmission"
+
+    patient = factory.SubFactory(PatientFactory)
+    meeting = factory.SubFactory(MeetingFactory)
+    question = "Radiothérapie ?"
+    reason = "pain"
+    presenting_physician = factory.SubFactory(UserFactory)
+    submitted_by = factory.SelfAttribute("presenting_physician")
+    status = "scheduled"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rcp.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    guest_name = factory.Sequence(lambda n: f"Guest {n}")
+    specialty = "medical_oncology"

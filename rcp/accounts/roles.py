@@ -28,14 +28,20 @@ def _perms(actions, models, app="patients"):
     return [f"{app}.{action}_{model}" for action in actions for model in models]
 
 
-READ = _perms(["view"], CLINICAL_MODELS)
-WRITE = _perms(["add", "change", "view"], CLINICAL_MODELS)
+BOARD_MODELS = ["board", "meeting", "attendance", "casesubmission"]
 
-# Chairs and coordinators are clinicians of the board too: they may correct the record during a meeting.
+READ = _perms(["view"], CLINICAL_MODELS) + _perms(["view"], BOARD_MODELS, "rcp")
+WRITE = _perms(["add", "change", "view"], CLINICAL_MODELS) + READ
+SUBMIT = _perms(["add", "change"], ["casesubmission"], "rcp")
+# Meetings, agendas, attendance and the quorum rule.
+ORGANISE = _perms(["add", "change"], BOARD_MODELS, "rcp")
+
+# Chairs and coordinators are clinicians of the board too: they may correct the record during a meeting;
+# a chair runs the meeting, so organises it as a coordinator does.
 ROLE_PERMISSIONS = {
-    Role.CLINICIAN: WRITE,
-    Role.COORDINATOR: WRITE,
-    Role.CHAIR: WRITE,
+    Role.CLINICIAN: WRITE + SUBMIT,
+    Role.COORDINATOR: WRITE + ORGANISE,
+    Role.CHAIR: WRITE + ORGANISE,
     Role.VIEWER: READ,
 }
 

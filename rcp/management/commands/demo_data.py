@@ -18,6 +18,7 @@ from patients.prefill import prefill
 from patients.record import PatientRecord
 from rcp.accounts.models import Centre, Specialty, User
 from rcp.accounts.roles import Role, sync_role_groups
+from rcp.models import Board, CaseSubmission, Meeting
 from scoring import registry
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo database only, documented in the README
@@ -31,6 +32,56 @@ ACCOUNTS = [
     ("clinician", "Paul", "Pneumologue", Specialty.PULMONOLOGY, Role.CLINICIAN, DEMO_CENTRE),
     ("viewer", "Véra", "Lectrice", Specialty.RADIOLOGY, Role.VIEWER, DEMO_CENTRE),
     ("outsider", "Oscar", "Autrecentre", Specialty.MEDICAL_ONCOLOGY, Role.CLINICIAN, OTHER_CENTRE),
+    # Board members of the demo centre, so that a meeting can reach its quorum.
+    (
+        "radiotherapist",
+        "Rachel",
+        "Radiothérapeute",
+        Specialty.RADIATION_ONCOLOGY,
+        Role.CLINICIAN,
+        DEMO_CENTRE,
+    ),
+    ("surgeon", "Simon", "Orthopédiste", Specialty.ORTHOPAEDIC_SURGERY, Role.CLINICIAN, DEMO_CENTRE),
+]
+
+# The next meeting of the demo board: (hospital id, reason, urgency, question).
+AGENDA = [
+    (
+        "DEMO-003",
+        "cord_compression",
+        "urgent",
+        "Compression médullaire T6 avec déficit moteur : chirurgie de décompression ou radiothérapie seule ?",
+    ),
+    (
+        "DEMO-002",
+        "fracture_risk",
+        "routine",
+        "Lyse trochantérienne gauche à haut risque fracturaire : fixation prophylactique ?",
+    ),
+    (
+        "DEMO-001",
+        "progression",
+        "routine",
+        "Progression osseuse rachidienne sous osimertinib : radiothérapie, cimentoplastie, anti-résorptif ?",
+    ),
+    (
+        "DEMO-004",
+        "new_diagnosis",
+        "routine",
+        "Lésion osseuse unique iliaque : radiothérapie stéréotaxique, essai STEREO-OS ?",
+    ),
+    (
+        "DEMO-008",
+        "postoperative",
+        "routine",
+        "Après enclouage huméral : radiothérapie post-opératoire, quel schéma ?",
+    ),
+    (
+        "DEMO-005",
+        "pain",
+        "routine",
+        "Hypercalcémie et douleurs : prise en charge et traitement anti-résorptif ?",
+    ),
 ]
 
 
@@ -794,6 +845,40 @@ class Command(BaseCommand):
             f"Demo data: {created} patient(s) created, {len(PATIENTS) + 1 - created} already there."
         )
         self.stdout.write("Demo accounts (password 'demo'): " + ", ".join(a[0] for a in ACCOUNTS))
+
+    def _board(self, centre, users):
+        """The demo board and its next meeting with an agenda, created once."""
+        board, _created = Board.objects.get_or_create(centre=centre)
+        if board.meetings.exists():
+            return
+        starts = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + timedelta(days=7)
+        meeting = Meeting.objects.create(
+            board=board,
+            title="RCP métastases osseuses",
+            starts_at=starts,
+            place="Salle de staff, bâtiment B",
+            chair=users["chair"],
+            deputy=users["clinician"],
+            expected_specialties=[
+                "medical_oncology",
+                "pulmonology",
+                "radiation_oncology",
+                "orthopaedic_surgery",
+                "radiology",
+            ],
+        )
+        for position, (hospital_id, reason, urgency, question) in enumerate(AGENDA, start=1):
+            CaseSubmission.objects.create(
+                patient=m.Patient.objects.get(centre=centre, hospital_id=hospital_id),
+                meeting=meeting,
+                question=question,
+                reason=reason,
+                urgency=urgency,
+                presenting_physician=users["clinician"],
+                submitted_by=users["clinician"],
+                position=position,
+                status=CaseSubmission.Status.SCHEDULED,
+            )
 
     def _patient(self, data, centre, physician) -> bool:
         today = timezone.localdate()

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rcp"
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_edit, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/status/<slug:action>/", views.meeting_status, name="meeting_status"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/agenda/order/", views.agenda_order, name="agenda_order"),
+    path("meetings/<int:pk>/agenda/waiting/", views.agenda_add_waiting, name="agenda_add_waiting"),
+    path("meetings/<int:pk>/agenda/<int:case_pk>/<slug:direction>/", views.agenda_move, name="agenda_move"),
+    path("meetings/<int:pk>/dossier/", views.meeting_dossier, name="meeting_dossier"),
+    path("meetings/<int:pk>/dossier.pdf", views.meeting_dossier_pdf, name="meeting_dossier_pdf"),
+    path("meetings/<int:pk>/present/", views.present, name="present_start"),
+    path("meetings/<int:pk>/present/<int:number>/", views.present, name="present"),
+    path(
+        "meetings/<int:pk>/present/<int:number>/lesions/<int:lesion_pk>/",
+        views.present_lesion,
+        name="present_lesion",
+    ),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/", views.case_dossier, name="case"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/postpone/", views.case_postpone, name="case_postpone"),
+    path("cases/<int:pk>/remove/", views.case_remove, name="case_remove"),
+    path("cases/<int:pk>/discussed/", views.case_discussed, name="case_discussed"),
+    path("boards/<int:pk>/", views.board_edit, name="board"),
+]

@@ -1,0 +1,110 @@
+"""The dossier of a case, assembled from the record when it is opened (nothing copied or stored)."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils import timezone
+
+from patients import choices as c
+from patients.record import PatientRecord
+
+from .completeness import case_gaps
+from .diagrams import LesionMark, TimelineItem, skeleton_svg, timeline_svg
+from .models import CaseSubmission
+
+SEVERITY_ORDER = [None, "low", "moderate", "high"]
+TREATMENT_KINDS = {
+    c.TreatmentCategory.SYSTEMIC: "systemic",
+    c.TreatmentCategory.BONE_MODIFYING: "bma",
+    c.TreatmentCategory.RADIOTHERAPY: "radiotherapy",
+    c.TreatmentCategory.SURGERY: "surgery",
+    c.TreatmentCategory.INTERVENTIONAL: "interventional",
+}
+
+
+def worst_severity(lesion):
+    severities = [row.latest.severity for row in getattr(lesion, "score_rows", []) if row.latest]
+    return max(severities, key=SEVERITY_ORDER.index, default=None)
+
+
+@dataclass
+class CaseDossier:
+    case: CaseSubmission
+    record: PatientRecord
+    previous_cases: list
+
+    def __post_init__(self):
+        self.score_rows = self.record.score_rows  # also gives each lesion its score rows
+
+    @cached_property
+    def gaps(self):
+        return case_gaps(self.case, self.record)
+
+    @cached_property
+    def urgent_findings(self):
+        return [f for f in self.record.findings if f.level == "urgent"]
+
+    @cached_property
+    def skeleton(self):
+        marks = []
+        for lesion in self.record.lesions:
+            scores = ", ".join(
+                " ".join(str(part) for part in (row.score.slug.upper(), row.latest.total, row.latest.band_label) if part)
+                for row in lesion.score_rows
+                if row.latest
+            )
+            marks.append(
+                LesionMark(
+                    site=lesion.site,
+                    vertebral_level=lesion.vertebral_level,
+                    rib_number=lesion.rib_number,
+                    side=lesion.side,
+                    severity=worst_severity(lesion),
+                    label=f"{lesion.site_label} · {lesion.get_lesion_type_display()}"
+                    + (f" · {scores}" if scores else ""),
+                )
+            )
+        return skeleton_svg(marks)
+
+    @cached_property
+    def timeline(self):
+        items = []
+        tumour = self.record.tumour
+        if tumour:
+            items.append(
+                TimelineItem("diagnosis", str(tumour.get_histology_display()), tumour.diagnosis_date)
+            )
+        for t in self.record.treatments:
+            kind = TREATMENT_KINDS.get(t.category)
+            if kind:
+                items.append(TimelineItem(kind, t.summary, t.start_date, t.end_date))
+        for exam in self.record.exams:
+            items.append(TimelineItem("imaging", str(exam), exam.date))
+        for event in self.record.patient.skeletalevents.all():
+            items.append(TimelineItem("event", str(event.get_kind_display()), event.date, severity="high"))
+        for case in self.previous_cases:
+            items.append(
+                TimelineItem(
+                    "decision", f"RCP — {case.get_reason_display()}", timezone.localdate(case.discussed_at)
+                )
+            )
+        return timeline_svg(items, today=timezone.localdate())
+
+
+def dossiers(user, cases) -> list[CaseDossier]:
+    """The dossiers of `cases` (in their order), in a number of queries that does not grow with them."""
+    cases = list(cases)
+    records = PatientRecord.load_many(user, [case.patient_id for case in cases])
+    previous = {}
+    discussed = CaseSubmission.objects.filter(
+        patient_id__in=records, status=CaseSubmission.Status.DISCUSSED, discussed_at__isnull=False
+    ).order_by("discussed_at")
+    for past in discussed:
+        previous.setdefault(past.patient_id, []).append(past)
+    return [
+        CaseDossier(
+            case, records[case.patient_id], [p for p in previous.get(case.patient_id, []) if p.pk != case.pk]
+        )
+        for case in cases
+        if case.patient_id in records
+    ]

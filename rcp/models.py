@@ -1,0 +1,309 @@
+"""The board: meetings, their agenda of cases, attendance and quorum.
+
+Nothing in `patients` knows about meetings: a case points at a patient, never the other way.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from rcp.accounts.models import Specialty
+
+# The default quorum of this board (design.md; INCa 2023): three specialties, among them an oncologist
+# or pulmonologist, a radiation oncologist and a surgeon.
+DEFAULT_MIN_SPECIALTIES = 3
+DEFAULT_REQUIRED_GROUPS = [
+    [Specialty.MEDICAL_ONCOLOGY.value, Specialty.PULMONOLOGY.value],
+    [Specialty.RADIATION_ONCOLOGY.value],
+    [Specialty.ORTHOPAEDIC_SURGERY.value, Specialty.SPINE_SURGERY.value],
+]
+
+
+def default_required_groups():
+    return [list(group) for group in DEFAULT_REQUIRED_GROUPS]
+
+
+class Board(models.Model):
+    """A centre's tumour board, with its quorum rule (configurable by its coordinators)."""
+
+    centre = models.ForeignKey(
+        "accounts.Centre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="boards"
+    )
+    name = models.CharField(_("name"), max_length=120, default=_("Bone metastases board"))
+    min_specialties = models.PositiveSmallIntegerField(
+        _("minimum number of specialties"),
+        default=DEFAULT_MIN_SPECIALTIES,
+        help_text=_("Different specialties present for a valid decision (at least 3 for a French RCP)."),
+    )
+    required_groups = models.JSONField(
+        _("required specialties"),
+        default=default_required_groups,
+        help_text=_("Each group must be represented by one of its specialties."),
+    )
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="rcp_board_unique_name_per_centre"),
+            models.CheckConstraint(
+                condition=Q(min_specialties__gte=3), name="rcp_board_at_least_three_specialties"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def quorum(self, specialties) -> "Quorum":
+        present = {s for s in specialties if s}
+        missing_groups = [group for group in self.required_groups if not present & set(group)]
+        return Quorum(
+            present=sorted(present),
+            required=self.min_specialties,
+            missing_groups=missing_groups,
+        )
+
+
+class Quorum:
+    """Whether the specialties present make a valid board, and what is missing."""
+
+    def __init__(self, present, required, missing_groups):
+        self.present = present
+        self.required = required
+        self.missing_groups = missing_groups
+
+    @property
+    def missing_count(self) -> int:
+        return max(self.required - len(self.present), 0)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_groups and not self.missing_count
+
+    def __bool__(self):
+        return self.ok
+
+    @property
+    def missing_labels(self) -> list[str]:
+        labels = dict(Specialty.choices)
+        return [" / ".join(str(labels.get(code, code)) for code in group) for group in self.missing_groups]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or user.centre_id is None:
+            return self.none()
+        return self.filter(board__centre_id=user.centre_id)
+
+    def with_counts(self):
+        return self.annotate(case_count=Count("cases", filter=~Q(cases__status="removed")))
+
+    def upcoming_first(self):
+        now = timezone.now()
+        return self.annotate(
+            is_past=models.Case(
+                models.When(starts_at__lt=now - timezone.timedelta(hours=12), then=1), default=0
+            )
+        ).order_by("is_past", "starts_at")
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    board = models.ForeignKey(
+        Board, verbose_name=_("board"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        related_name="chaired_meetings",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deputy chair"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deputised_meetings",
+        help_text=_("May validate decisions in the chair's place."),
+    )
+    expected_specialties = models.JSONField(_("specialties expected"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("rcp:meeting", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def accepts_cases(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    def agenda(self):
+        return self.cases.exclude(status=CaseSubmission.Status.REMOVED).order_by("position", "pk")
+
+    def present_specialties(self):
+        return [a.specialty for a in self.attendances.all() if a.present]
+
+    def quorum(self) -> Quorum:
+        return self.board.quorum(self.present_specialties())
+
+    def next_position(self) -> int:
+        return (self.cases.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+class Attendance(models.Model):
+    """Who was there: a user of the centre, or a guest named by hand (the patient's GP among them)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    guest_name = models.CharField(
+        _("guest"), max_length=150, blank=True, help_text=_("For a participant without an account.")
+    )
+    specialty = models.CharField(_("specialty"), max_length=40, choices=Specialty.choices)
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["specialty", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(guest_name=""))
+                | (Q(user__isnull=True) & ~Q(guest_name="")),
+                name="rcp_attendance_user_or_guest",
+            ),
+            models.UniqueConstraint(fields=["meeting", "user"], name="rcp_attendance_once_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_specialty_display()})"
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name if self.user_id else self.guest_name
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or user.centre_id is None:
+            return self.none()
+        return self.filter(patient__centre_id=user.centre_id)
+
+
+class CaseSubmission(models.Model):
+    """A patient's case put to the board ("fiche RCP"): the question, the reason, the urgency."""
+
+    class Reason(models.TextChoices):
+        NEW_DIAGNOSIS = "new_diagnosis", _("New diagnosis")
+        FRACTURE_RISK = "fracture_risk", _("Fracture risk")
+        CORD_COMPRESSION = "cord_compression", _("Spinal cord compression")
+        PAIN = "pain", _("Pain")
+        PROGRESSION = "progression", _("Progression")
+        POSTOPERATIVE = "postoperative", _("Post-operative")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", _("Routine")
+        URGENT = "urgent", _("Urgent")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for a meeting")
+        SCHEDULED = "scheduled", _("On the agenda")
+        DISCUSSED = "discussed", _("Discussed")
+        REMOVED = "removed", _("Removed from the agenda")
+
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    question = models.TextField(_("question put to the board"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.ROUTINE)
+    presenting_physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("presenting physician"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    position = models.PositiveIntegerField(_("position on the agenda"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    discussed_at = models.DateTimeField(_("discussed"), null=True, blank=True)
+    discussed_with_quorum = models.BooleanField(_("quorum when discussed"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(meeting__isnull=False),
+                name="rcp_scheduled_case_has_a_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.patient} — {self.get_reason_display()}"
+
+    def clean(self):
+        if not (self.question or "").strip():
+            raise ValidationError({"question": _("Write the question put to the board.")})
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == self.Urgency.URGENT
+
+    @property
+    def to_present_again(self) -> bool:
+        """Discussed without quorum: the decision is not valid, the case comes back."""
+        return self.status == self.Status.DISCUSSED and self.discussed_with_quorum is False

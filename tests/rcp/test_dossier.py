@@ -1,0 +1,176 @@
+"""The case and meeting dossiers (HTML and PDF), the SVGs in them, and presentation mode."""
+
+import io
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from patients import models as m
+from tests.factories import (
+    AssessmentFactory,
+    BoardFactory,
+    CaseFactory,
+    ExamFactory,
+    LabFactory,
+    LesionFactory,
+    MeetingFactory,
+    PrimaryTumourFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(centre, chair):
+    return MeetingFactory(board=BoardFactory(centre=centre), chair=chair)
+
+
+def add_case(meeting, level="T11", **kwargs):
+    case = CaseFactory(meeting=meeting, patient__centre=meeting.board.centre, **kwargs)
+    PrimaryTumourFactory(patient=case.patient)
+    exam = ExamFactory(patient=case.patient, modality="spine_mri")
+    LesionFactory(
+        exam=exam,
+        vertebral_level=level,
+        lesion_type="lytic",
+        collapse="under_50",
+        posterolateral="none",
+        alignment="normal",
+    )
+    AssessmentFactory(patient=case.patient, pain_nrs=6, pain_mechanical=True)
+    LabFactory(patient=case.patient)
+    TreatmentFactory(patient=case.patient)
+    return case
+
+
+def svg_elements(html):
+    start = html.index("<svg")
+    end = html.index("</svg>", start) + len("</svg>")
+    return ET.fromstring(html[start:end])
+
+
+def test_case_dossier_shows_the_record_question_and_a_lesion_at_its_level(client_for, clinician, meeting):
+    case = add_case(meeting, level="T11", question="Radiothérapie de T11 ?")
+    response = client_for(clinician).get(reverse("rcp:case", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Radiothérapie de T11 ?" in page
+    assert "osimertinib" in page and "Adenocarcinoma (8140/3)" in page
+    svg = svg_elements(page)
+    marks = [g for g in svg.iter("{http://www.w3.org/2000/svg}g") if g.get("data-level") == "T11"]
+    assert marks, "the T11 lesion is drawn at T11"
+
+
+def test_other_centre_gets_404_on_dossiers_and_presentation(client_for, outsider, meeting):
+    case = add_case(meeting)
+    client = client_for(outsider)
+    for url in (
+        reverse("rcp:case", args=[case.pk]),
+        reverse("rcp:meeting_dossier", args=[meeting.pk]),
+        reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]),
+        reverse("rcp:present", args=[meeting.pk, 1]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_meeting_dossier_of_30_cases_keeps_a_constant_number_of_queries(
+    django_assert_max_num_queries, client_for, clinician, meeting
+):
+    client = client_for(clinician)
+    url = reverse("rcp:meeting_dossier", args=[meeting.pk])
+    counts = {}
+    for target in (1, 30):
+        while meeting.agenda().count() < target:
+            add_case(meeting, level=["T11", "L2", "C5"][meeting.agenda().count() % 3])
+        started = time.perf_counter()
+        with django_assert_max_num_queries(30) as captured:
+            response = client.get(url)
+        counts[target] = (len(captured), time.perf_counter() - started)
+        assert response.status_code == 200
+        assert len(response.context["agenda"]) == target
+    assert counts[1][0] == counts[30][0]
+    print(f"meeting dossier queries: {counts[30][0]}; server time for 30 cases: {counts[30][1]:.2f} s")
+
+
+def test_meeting_dossier_pdf_reads_back(client_for, clinician, meeting):
+    first = add_case(meeting, level="T11")
+    second = add_case(meeting, level="L2")
+    response = client_for(clinician).get(reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert first.patient.family_name.upper() in text and second.patient.family_name.upper() in text
+    assert f"page 1/{len(reader.pages)}" in text.replace(" /", "/")
+    assert reader.metadata.title.startswith("Dossier")
+
+
+def test_presentation_shows_one_case_with_its_number(client_for, clinician, meeting):
+    add_case(meeting)
+    second = add_case(meeting, reason="cord_compression", urgency="urgent")
+    client = client_for(clinician)
+    response = client.get(reverse("rcp:present", args=[meeting.pk, 2]))
+    page = response.content.decode()
+    assert response.context["dossier"].case == second
+    assert "2 / 2" in page
+    assert 'id="nav-main"' not in page  # no application chrome
+    assert client.get(reverse("rcp:present", args=[meeting.pk, 3])).status_code == 404
+
+
+def test_urgent_findings_come_first_in_presentation(client_for, clinician, meeting):
+    case = add_case(meeting)
+    from tests.factories import EventFactory, days_ago
+
+    EventFactory(patient=case.patient, kind="cord_compression", date=days_ago(0))
+    page = client_for(clinician).get(reverse("rcp:present", args=[meeting.pk, 1])).content.decode()
+    assert page.index('data-rule="MSCC-EMERGENCY"') < page.index("dossier-grid")
+
+
+def test_correcting_a_lesion_in_presentation_refreshes_its_score(client_for, clinician, meeting):
+    case = add_case(meeting, level="T11")
+    lesion = m.BoneLesion.objects.get(exam__patient=case.patient)
+    client = client_for(clinician)
+    sins_url = reverse("patients:lesion_score", args=[case.patient.pk, lesion.pk, "sins"])
+    client.post(
+        sins_url,
+        {
+            "location": "junctional",
+            "pain": "mechanical",
+            "lesion": "lytic",
+            "alignment": "normal",
+            "collapse": "under_50",
+            "posterolateral": "none",
+            "save": "1",
+        },
+    )
+    assert m.ScoreAssessment.objects.get().total == 10
+    url = reverse("rcp:present_lesion", args=[meeting.pk, 1, lesion.pk])
+    assert "lesion_type" in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    response = client.post(
+        url,
+        {
+            "site": "vertebra",
+            "vertebral_level": "T11",
+            "lesion_type": "blastic",
+            "collapse": "under_50",
+            "posterolateral": "none",
+            "alignment": "normal",
+            "soft_tissue_extension": "unknown",
+            "fracture": "unknown",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "case-changed" in response["HX-Trigger"]
+    latest = m.ScoreAssessment.objects.order_by("-pk").first()
+    assert (latest.total, latest.band) == (8, "indeterminate")
+    assert m.ScoreAssessment.objects.count() == 2  # the old result is kept
+
+
+def test_viewer_cannot_correct_from_presentation(client_for, viewer, meeting):
+    case = add_case(meeting)
+    lesion = m.BoneLesion.objects.get(exam__patient=case.patient)
+    url = reverse("rcp:present_lesion", args=[meeting.pk, 1, lesion.pk])
+    assert client_for(viewer).get(url).status_code == 403
