@@ -415,9 +415,9 @@ def _long_bone(
     d = (
         f"M{_num(pts[0][0])},{_num(pts[0][1])} L{_num(pts[1][0])},{_num(pts[1][1])} "
         f"L{_num(pts[2][0])},{_num(pts[2][1])} L{_num(pts[3][0])},{_num(pts[3][1])} "
-        f"A{_num(e)},{_num(e)} 0 0 1 {_num(pts[4][0])},{_num(pts[4][1])} "
+        f"A{_num(e)},{_num(e)} 0 0 0 {_num(pts[4][0])},{_num(pts[4][1])} "
         f"L{_num(pts[5][0])},{_num(pts[5][1])} L{_num(pts[6][0])},{_num(pts[6][1])} "
-        f"L{_num(pts[7][0])},{_num(pts[7][1])} A{_num(e)},{_num(e)} 0 0 1 {_num(pts[0][0])},{_num(pts[0][1])} Z"
+        f"L{_num(pts[7][0])},{_num(pts[7][1])} A{_num(e)},{_num(e)} 0 0 0 {_num(pts[0][0])},{_num(pts[0][1])} Z"
     )
     return _bone(d)
 

@@ -27,6 +27,11 @@ def worst_severity(lesion):
     return max(severities, key=SEVERITY_ORDER.index, default=None)
 
 
+def _score_text(row) -> str:
+    total = "" if row.latest.total is None else f" {row.latest.total}"
+    return f"{row.score.slug.upper()}{total} {row.latest.band_label}"
+
+
 @dataclass
 class CaseDossier:
     case: CaseSubmission
@@ -48,11 +53,7 @@ class CaseDossier:
     def skeleton(self):
         marks = []
         for lesion in self.record.lesions:
-            scores = ", ".join(
-                " ".join(str(part) for part in (row.score.slug.upper(), row.latest.total, row.latest.band_label) if part)
-                for row in lesion.score_rows
-                if row.latest
-            )
+            scores = ", ".join(_score_text(row) for row in lesion.score_rows if row.latest)
             marks.append(
                 LesionMark(
                     site=lesion.site,
