@@ -813,6 +813,7 @@ _LANE_PAD = 6
 _LABEL_SIZE = 10.5
 _TICK_SIZE = 10.5
 _MIN_TICK_GAP = 44
+_POINT_LABEL_ROOM = 150
 
 
 def x_for(day: date, start: date, end: date, width: float) -> float:
@@ -890,6 +891,7 @@ class _Drawn:
     x1: float
     bar: bool
     ongoing: bool
+    reach: float = 0  # where the item and the label it should show end, for packing the rows
     row: int = 0
 
 
@@ -907,13 +909,14 @@ def _pack(drawn: list[_Drawn]) -> int:
     """Put each item of a lane on the first row where it overlaps nothing; the number of rows."""
     row_ends: list[float] = []
     for entry in sorted(drawn, key=lambda d: (d.x0, d.x1)):
+        end = max(entry.x1, entry.reach)
         for row, row_end in enumerate(row_ends):
             if entry.x0 >= row_end + 3:
-                entry.row, row_ends[row] = row, entry.x1
+                entry.row, row_ends[row] = row, end
                 break
         else:
             entry.row = len(row_ends)
-            row_ends.append(entry.x1)
+            row_ends.append(end)
     return max(1, len(row_ends))
 
 
@@ -931,7 +934,7 @@ def _draw_item(entry: _Drawn, y: float, room: float) -> str:
     and its full description in its <title>."""
     item = entry.item
     colour = KIND_COLOURS[item.kind]
-    if item.kind == "event" and item.severity in SEVERITY_COLOURS:
+    if item.kind == "event" and item.severity in ("low", "moderate", "high"):
         colour = SEVERITY_COLOURS[item.severity]
     cy = y + _ROW / 2
     shapes, label_x, label_room, inside = [], entry.x1 + 5, room, False
@@ -1002,7 +1005,9 @@ def timeline_svg(items: list[TimelineItem], *, today: date, title: str = "") -> 
             x1 = max(x_today if ongoing else x_of(finish), x0 + 4)
             lanes[LANE_OF_KIND[item.kind]].append(_Drawn(item, x0, x1, True, ongoing and x0 < x_today))
         else:
-            lanes[LANE_OF_KIND[item.kind]].append(_Drawn(item, x0 - 6, x0 + 6, False, False))
+            # A point keeps room for a short label on its row (imaging ticks show theirs on hover only).
+            label = 0 if item.kind == "imaging" else min(_text_width(item.label, _LABEL_SIZE), _POINT_LABEL_ROOM)
+            lanes[LANE_OF_KIND[item.kind]].append(_Drawn(item, x0 - 6, x0 + 6, False, False, x0 + 11 + label))
 
     heading = title or gettext("Timeline")
     out_lanes, y = [], float(_HEADER)

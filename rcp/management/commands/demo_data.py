@@ -841,6 +841,7 @@ class Command(BaseCommand):
                 self._patient(data, centres[OTHER_CENTRE], users["outsider"])
                 for data in OTHER_CENTRE_PATIENTS
             )
+            self._board(centres[DEMO_CENTRE], users)
         self.stdout.write(
             f"Demo data: {created} patient(s) created, {len(PATIENTS) + 1 - created} already there."
         )

@@ -40,6 +40,9 @@ def test_demo_data_is_idempotent_and_covers_the_scenarios():
     assert m.SkeletalEvent.objects.filter(kind="cord_compression").exists()
     assert m.BoneLesion.objects.filter(site="femur_trochanteric", lesion_type="lytic").exists()
     assert m.Treatment.objects.filter(bone_agent="zoledronic_acid").exists()
+    from rcp.models import CaseSubmission, Meeting
+
+    assert Meeting.objects.count() == 1 and CaseSubmission.objects.count() == 6
     several_vertebrae = (
         m.Patient.objects.filter(imagingexams__lesions__site="vertebra")
         .annotate(n=Count("imagingexams__lesions"))
