@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import decision_views, views
 
 app_name = "rcp"
 
@@ -30,4 +30,10 @@ urlpatterns = [
     path("cases/<int:pk>/remove/", views.case_remove, name="case_remove"),
     path("cases/<int:pk>/discussed/", views.case_discussed, name="case_discussed"),
     path("boards/<int:pk>/", views.board_edit, name="board"),
+    path("boards/<int:pk>/trials/", decision_views.trials, name="trials"),
+    path("cases/<int:pk>/decision/", decision_views.decision_edit, name="decision"),
+    path("decisions/<int:pk>/amend/", decision_views.decision_amend, name="decision_amend"),
+    path("minutes/<int:pk>.pdf", decision_views.minute_pdf, name="minute_pdf"),
+    path("meetings/<int:pk>/minutes.pdf", decision_views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("patients/<int:pk>/minutes/", decision_views.patient_minutes, name="patient_minutes"),
 ]

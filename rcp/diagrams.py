@@ -25,9 +25,10 @@ from patients.choices import PAIRED_SITES, VERTEBRAL_LEVELS
 FONT = "sans-serif"
 INK = "#1f2937"
 MUTED = "#4b5563"
+WHITE = "#ffffff"
 
-# Severity colours keep their contrast on a projector and stay distinct from the bones in greyscale;
-# the glyph inside the mark (see `_severity_glyph`) carries the same information without colour.
+# Severity colours keep their contrast on a projector and in greyscale print; the shape of the mark
+# (see `_lesion_mark`) carries the same information without colour.
 SEVERITY_COLOURS = {"high": "#9b111e", "moderate": "#c77800", "low": "#0b5d33", None: "#555555"}
 SEVERITY_WORDS = {
     "high": gettext_noop("High"),
@@ -37,13 +38,20 @@ SEVERITY_WORDS = {
 }
 SIDES = ("right", "left", "midline", "")
 
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+
+
+# --- SVG writing -----------------------------------------------------------------------------------
+
 
 def _num(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
 def _attrs(**attributes) -> str:
-    """` name="value"` pairs, escaped; None values are left out; `data_site` becomes `data-site`."""
+    """` name="value"` pairs, escaped; None values are left out; `data_site` becomes `data-site` and
+    `class_` becomes `class`."""
     parts = []
     for name, value in attributes.items():
         if value is None:
@@ -54,46 +62,57 @@ def _attrs(**attributes) -> str:
     return "".join(parts)
 
 
-def _text(x: float, y: float, content: str, *, size: float = 10, anchor: str = "start", **extra) -> str:
+def _el(tag: str, content: str | None = None, **attributes) -> str:
+    """One element; `content` is markup that is already escaped."""
+    if content is None:
+        return f"<{tag}{_attrs(**attributes)}/>"
+    return f"<{tag}{_attrs(**attributes)}>{content}</{tag}>"
+
+
+def _text(x: float, y: float, words: str, *, size: float = 10, anchor: str = "start", **extra) -> str:
     extra.setdefault("fill", INK)
-    return (
-        f"<text{_attrs(x=x, y=y, font_family=FONT, font_size=size, text_anchor=anchor, **extra)}>"
-        f"{escape(content)}</text>"
-    )
+    return _el("text", escape(words), x=x, y=y, font_family=FONT, font_size=size, text_anchor=anchor, **extra)
 
 
-def _text_width(content: str, size: float) -> float:
-    """A conservative estimate of the rendered width of a sans-serif text (no font metrics here)."""
-    return len(content) * size * 0.6
+def _d(*parts: str | Point) -> str:
+    """Path data from commands and points: _d("M", (0, 0), "L", (1, 1), "Z") is "M 0,0 L 1,1 Z"."""
+    return " ".join(part if isinstance(part, str) else f"{_num(part[0])},{_num(part[1])}" for part in parts)
 
 
-def _truncate(content: str, size: float, room: float) -> str:
-    """The text, cut with "…" so that it fits `room`; "" when not even one letter fits."""
-    if _text_width(content, size) <= room:
-        return content
+def _polygon(*points: Point) -> str:
+    return _d("M", points[0], "L", *points[1:], "Z")
+
+
+def _text_width(words: str, size: float) -> float:
+    """A conservative estimate of the width of a sans-serif text (there are no font metrics here)."""
+    return len(words) * size * 0.6
+
+
+def _truncate(words: str, size: float, room: float) -> str:
+    """The text, cut with "…" to fit `room`; "" when not even one letter fits."""
+    if _text_width(words, size) <= room:
+        return words
     letters = int(room / (size * 0.6)) - 1
-    return content[:letters].rstrip() + "…" if letters >= 1 else ""
+    return words[:letters].rstrip() + "…" if letters >= 1 else ""
 
 
 def _svg_open(*, uid: str, width: float, height: float, title: str, desc: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1"{_attrs(viewBox=f"0 0 {_num(width)} {_num(height)}")}'
-        f' width="100%" role="img" preserveAspectRatio="xMidYMid meet"'
-        f"{_attrs(aria_labelledby=f'{uid}-title {uid}-desc', font_family=FONT)}>",
-        f'<title id="{uid}-title">{escape(title)}</title>',
-        f'<desc id="{uid}-desc">{escape(desc)}</desc>',
-        f"<rect{_attrs(x=0, y=0, width=width, height=height, fill='#ffffff')}/>",
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="100%" role="img"'
+        f"{_attrs(viewBox=f'0 0 {_num(width)} {_num(height)}', aria_labelledby=f'{uid}-title {uid}-desc')}"
+        f"{_attrs(preserveAspectRatio='xMidYMid meet', font_family=FONT)}>",
+        _el("title", escape(title), id=f"{uid}-title"),
+        _el("desc", escape(desc), id=f"{uid}-desc"),
+        _el("rect", x=0, y=0, width=width, height=height, fill=WHITE),
     ]
 
 
 def _uid(prefix: str, payload: str) -> str:
-    """A deterministic id prefix (the same data gives the same SVG, two pictures get two ids)."""
+    """A deterministic id prefix: the same data gives the same SVG, two pictures get two ids."""
     return f"{prefix}-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
 
 
-# --------------------------------------------------------------------------------------------------
-# Skeleton
-# --------------------------------------------------------------------------------------------------
+# --- Skeleton --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,11 @@ MIDLINE_X = SKELETON_WIDTH / 2  # the patient's right is drawn left of this line
 MARK_RADIUS = 6.0
 SPINE_TOP = 176.0
 _SPINE_GAP = 2.0
+
+BONE = {"fill": "#ebe7de", "stroke": "#5f5a50", "stroke_width": 1.2, "stroke_linejoin": "round"}
+FAINT_BONE = {"fill": "#f3f1ec", "stroke": "#b8b4aa", "stroke_width": 1, "stroke_dasharray": "3 2"}
+HOLE = {"fill": WHITE, "stroke": "#5f5a50", "stroke_width": 1}
+DETAIL = {"stroke": "#8a847a", "stroke_width": 1}
 
 SITE_NAMES = {
     "vertebra": gettext_noop("Vertebra"),
@@ -148,8 +172,8 @@ SIDE_WORDS = {
 }
 
 
-def _vertebra_shape(level: str) -> tuple[float, float]:
-    """(width, height) of a vertebra's box: small cervical, growing thoracic, large lumbar, a
+def _vertebra_size(level: str) -> tuple[float, float]:
+    """(width, height) of a vertebra's box: small cervical, growing thoracic, large lumbar, then a
     narrowing sacrum."""
     region, number = level[0], int(level[1:])
     if region == "C":
@@ -161,96 +185,84 @@ def _vertebra_shape(level: str) -> tuple[float, float]:
     return 46.0 - 7 * (number - 1), 14.0 - number
 
 
-def _build_vertebra_boxes() -> dict[str, tuple[float, float, float, float]]:
+def _stack_vertebrae() -> dict[str, Box]:
     boxes, y = {}, SPINE_TOP
     for level in VERTEBRAL_LEVELS:
-        width, height = _vertebra_shape(level)
+        width, height = _vertebra_size(level)
         boxes[level] = (MIDLINE_X - width / 2, y, width, height)
         y += height + _SPINE_GAP
     return boxes
 
 
-VERTEBRA_BOXES = _build_vertebra_boxes()
-_SPINE_BOTTOM = VERTEBRA_BOXES["S5"][1] + VERTEBRA_BOXES["S5"][3]
+VERTEBRA_BOXES = _stack_vertebrae()
+SPINE_BOTTOM = VERTEBRA_BOXES["S5"][1] + VERTEBRA_BOXES["S5"][3]
+SHOULDER_Y = VERTEBRA_BOXES["T2"][1] - 2
+HIP_Y = SPINE_BOTTOM + 4  # centre of the femoral heads
+FEET_BOTTOM = HIP_Y + 476
 
 
-def vertebra_box(level: str) -> tuple[float, float, float, float]:
+def vertebra_box(level: str) -> Box:
     """(x, y, width, height) of a vertebra ("C1"…"C7", "T1"…"T12", "L1"…"L5", "S1"…"S5") in the
-    skeleton's coordinates; the levels are stacked top to bottom without overlap. KeyError otherwise."""
+    skeleton's coordinates, stacked top to bottom without overlap; KeyError for anything else."""
     return VERTEBRA_BOXES[level.strip().upper()]
 
 
-def _box_centre(level: str) -> tuple[float, float]:
-    x, y, width, height = vertebra_box(level)
-    return x + width / 2, y + height / 2
-
-
 def _mirror(side: str, dx: float) -> float:
-    """The x of a point `dx` from the midline on the patient's `side` (right is the viewer's left)."""
+    """The x of a point `dx` from the midline on the patient's `side` (the right is the viewer's left)."""
     return MIDLINE_X - dx if side == "right" else MIDLINE_X + dx
 
 
-# Ribs: half-width of the lateral arc, and where the front end of the rib lies (x from the midline, y).
-_RIB_LATERAL = (55, 72, 84, 92, 97, 100, 101, 100, 97, 92, 80, 66)
+# Ribs: how far each reaches from the midline, and where its front ends (x from the midline, y below
+# the top of T1) at the sternum or the costal margin; 11 and 12 float.
+_RIB_REACH = (55, 72, 84, 92, 97, 100, 101, 100, 97, 92, 80, 66)
 _RIB_FRONT = (
-    (14, 296),
-    (13, 318),
-    (13, 336),
-    (13, 352),
-    (13, 368),
-    (13, 384),
-    (14, 402),
-    (28, 420),
-    (42, 438),
-    (58, 454),
-    None,  # ribs 11 and 12 float: no front end
-    None,
+    (14, 20),
+    (13, 42),
+    (13, 60),
+    (13, 76),
+    (13, 92),
+    (13, 108),
+    (14, 126),
+    (28, 144),
+    (42, 162),
+    (58, 178),
 )
 
 
-def _rib_start(number: int) -> tuple[float, float]:
-    """Half-width and y where rib `number` leaves the side of its thoracic vertebra."""
-    x, y, width, height = vertebra_box(f"T{number}")
+def _rib_root(number: int) -> Point:
+    """Half-width and y of where a rib leaves its thoracic vertebra."""
+    _, y, width, height = VERTEBRA_BOXES[f"T{number}"]
     return width / 2, y + height / 2
 
 
-def rib_point(number: int, side: str) -> tuple[float, float]:
+def rib_point(number: int, side: str) -> Point:
     """The most lateral point of a rib (1–12) on the patient's "right" or "left", where its mark goes;
-    it is lower for each rib down the chest."""
+    lower for each rib down the chest."""
     if not 1 <= number <= 12 or side not in ("right", "left"):
         raise ValueError(f"no rib {number!r} on side {side!r}")
-    _, y0 = _rib_start(number)
-    return _mirror(side, _RIB_LATERAL[number - 1]), y0 + 20
+    return _mirror(side, _RIB_REACH[number - 1]), _rib_root(number)[1] + 20
 
 
-def _hip_y() -> float:
-    return _SPINE_BOTTOM + 4
-
-
-# Where each site's mark goes, by the patient's side; unpaired sites under "midline" (the skull and the
-# mandible also have a right and a left point). Vertebrae: `vertebra_box`; ribs: `rib_point`.
-def _build_site_geometry() -> dict[tuple[str, str], tuple[float, float]]:
-    hip = _hip_y()
-    shoulder = vertebra_box("T2")[1] - 2
+def _site_geometry() -> dict[tuple[str, str], Point]:
     paired = {
-        "clavicle": (58, shoulder - 14),
-        "scapula": (94, shoulder + 16),
-        "ilium": (66, vertebra_box("S1")[1] - 2),
-        "acetabulum": (64, hip - 8),
-        "ischium": (60, hip + 46),
-        "pubis": (30, hip + 18),
-        "femur_head_neck": (92, hip + 8),
-        "femur_trochanteric": (108, hip + 22),
-        "femur_subtrochanteric": (100, hip + 54),
-        "femur_shaft": (88, hip + 130),
-        "femur_distal": (71, hip + 200),
-        "humerus_proximal": (118, shoulder + 36),
-        "humerus_shaft": (126, shoulder + 90),
-        "humerus_distal": (136, shoulder + 152),
-        "radius_ulna": (150, shoulder + 240),
-        "tibia": (64, hip + 330),
-        "fibula": (88, hip + 336),
-        "hand_foot": (168, shoulder + 345),
+        "clavicle": (58, SHOULDER_Y - 14),
+        "scapula": (94, SHOULDER_Y + 16),
+        "humerus_proximal": (118, SHOULDER_Y + 36),
+        "humerus_shaft": (126, SHOULDER_Y + 90),
+        "humerus_distal": (136, SHOULDER_Y + 152),
+        "radius_ulna": (150, SHOULDER_Y + 240),
+        "hand_foot": (168, SHOULDER_Y + 345),
+        "ilium": (66, VERTEBRA_BOXES["S1"][1] - 2),
+        "acetabulum": (64, HIP_Y - 8),
+        "pubis": (30, HIP_Y + 18),
+        "ischium": (60, HIP_Y + 46),
+        "femur_head_neck": (92, HIP_Y + 8),
+        "femur_trochanteric": (108, HIP_Y + 22),
+        "femur_subtrochanteric": (100, HIP_Y + 54),
+        "femur_shaft": (88, HIP_Y + 130),
+        "femur_distal": (71, HIP_Y + 200),
+        "tibia": (64, HIP_Y + 330),
+        "fibula": (88, HIP_Y + 336),
     }
     geometry = {
         (site, side): (_mirror(side, dx), y) for site, (dx, y) in paired.items() for side in ("right", "left")
@@ -264,449 +276,378 @@ def _build_site_geometry() -> dict[tuple[str, str], tuple[float, float]]:
             ("mandible", "right"): (MIDLINE_X - 20, 142),
             ("mandible", "left"): (MIDLINE_X + 20, 142),
             ("sternum", "midline"): (MIDLINE_X, 336),
-            ("coccyx", "midline"): (MIDLINE_X, _SPINE_BOTTOM + 8),
+            ("coccyx", "midline"): (MIDLINE_X, SPINE_BOTTOM + 8),
         }
     )
     return geometry
 
 
-SITE_GEOMETRY = _build_site_geometry()
-_FEET_BOTTOM = _hip_y() + 476
-_LEGEND_ORIGIN = (12.0, _hip_y() + 270)
+# Where each site's mark goes, by the patient's side; unpaired sites under "midline" (the skull and the
+# mandible also have a right and a left point). Vertebrae: `vertebra_box`; ribs: `rib_point`.
+SITE_GEOMETRY = _site_geometry()
 _OTHER_ROW = 17
 _OTHER_ROWS_MAX = 12
 
 
 @dataclass(frozen=True)
-class _Placement:
+class _Spot:
     mark: LesionMark
     key: tuple
+    side: str
     x: float
     y: float
-    box: tuple[float, float, float, float] | None = None  # keeps a vertebra's marks inside its box
+    box: Box | None = None  # a vertebra's marks stay inside its box
 
 
-def _check_mark(mark: LesionMark) -> None:
+def _check(mark: LesionMark) -> None:
     if mark.severity not in SEVERITY_COLOURS:
         raise ValueError(f"unknown severity {mark.severity!r}: expected 'low', 'moderate', 'high' or None")
     if mark.side not in SIDES:
         raise ValueError(f"unknown side {mark.side!r}: expected 'right', 'left', 'midline' or ''")
 
 
-def _place(mark: LesionMark) -> list[_Placement]:
-    """Where a mark goes: one point, two for a paired site without a side (bilateral or unknown), or
-    none when it belongs in the "other sites" box (other, unknown site, missing level or rib number)."""
+def _spots(mark: LesionMark) -> list[_Spot]:
+    """Where a mark goes: one spot, two for a paired site without a side (bilateral or not given), or
+    none when it belongs in the "Other sites" box (other, an unknown code, no level, no rib number)."""
     sides = [mark.side] if mark.side in ("right", "left") else ["right", "left"]
     if mark.site == "vertebra":
         level = mark.vertebral_level.strip().upper()
         if level not in VERTEBRA_BOXES:
             return []
-        return [_Placement(mark, ("vertebra", level), *_box_centre(level), box=VERTEBRA_BOXES[level])]
+        x, y, width, height = box = VERTEBRA_BOXES[level]
+        return [_Spot(mark, ("vertebra", level), mark.side, x + width / 2, y + height / 2, box)]
     if mark.site == "rib":
         if not isinstance(mark.rib_number, int) or not 1 <= mark.rib_number <= 12:
             return []
-        return [_Placement(mark, ("rib", mark.rib_number, s), *rib_point(mark.rib_number, s)) for s in sides]
+        return [_Spot(mark, ("rib", mark.rib_number, s), s, *rib_point(mark.rib_number, s)) for s in sides]
     if mark.site in PAIRED_SITES:
-        return [_Placement(mark, (mark.site, s), *SITE_GEOMETRY[(mark.site, s)]) for s in sides]
+        return [_Spot(mark, (mark.site, s), s, *SITE_GEOMETRY[(mark.site, s)]) for s in sides]
     side = mark.side if (mark.site, mark.side) in SITE_GEOMETRY else "midline"
-    if (mark.site, side) in SITE_GEOMETRY:
-        return [_Placement(mark, (mark.site, side), *SITE_GEOMETRY[(mark.site, side)])]
-    return []
+    if (mark.site, side) not in SITE_GEOMETRY:
+        return []
+    return [_Spot(mark, (mark.site, side), mark.side, *SITE_GEOMETRY[(mark.site, side)])]
 
 
-def _spread(placements: list[_Placement]) -> list[tuple[_Placement, float, float]]:
-    """Several lesions at the same place are set side by side (in two rows past three) so all show."""
-    groups: dict[tuple, list[_Placement]] = defaultdict(list)
-    for placement in placements:
-        groups[placement.key].append(placement)
-    result = []
-    for group in groups.values():
-        per_row = 3 if len(group) > 3 else len(group)
+def _spread(spots: list[_Spot]) -> list[tuple[_Spot, float, float]]:
+    """Several lesions at the same place are set side by side (on two rows past three) so all show."""
+    by_place: dict[tuple, list[_Spot]] = defaultdict(list)
+    for spot in spots:
+        by_place[spot.key].append(spot)
+    step = MARK_RADIUS * 1.7
+    placed = []
+    for group in by_place.values():
+        per_row = min(len(group), 3)
         rows = math.ceil(len(group) / per_row)
-        for index, placement in enumerate(group):
+        for index, spot in enumerate(group):
             row, column = divmod(index, per_row)
             in_row = min(per_row, len(group) - row * per_row)
-            x = placement.x + (column - (in_row - 1) / 2) * (MARK_RADIUS * 1.7)
-            y = placement.y + (row - (rows - 1) / 2) * (MARK_RADIUS * 1.7)
-            if placement.box is not None:
-                bx, by, bw, bh = placement.box
-                x = min(max(x, bx + 1), bx + bw - 1)
-                y = min(max(y, by + 1), by + bh - 1)
-            result.append((placement, x, y))
-    return result
+            x = spot.x + (column - (in_row - 1) / 2) * step
+            y = spot.y + (row - (rows - 1) / 2) * step
+            if spot.box is not None:
+                bx, by, width, height = spot.box
+                x, y = min(max(x, bx + 1), bx + width - 1), min(max(y, by + 1), by + height - 1)
+            placed.append((spot, x, y))
+    return placed
 
 
-def _severity_glyph(severity: str | None, x: float, y: float, radius: float) -> str:
-    """The non-colour cue: a double ring and "!" for high, "!" for moderate, a hollow centre for low,
-    "?" for not scored."""
+def _lesion_mark(severity: str | None, x: float, y: float) -> str:
+    """A filled circle in the severity's colour, and the cue that is not colour: a double ring and "!"
+    for high, "!" for moderate, a hollow centre for low, "?" for not scored."""
     colour = SEVERITY_COLOURS[severity]
     parts = []
     if severity == "high":
         parts.append(
-            f"<circle{_attrs(cx=x, cy=y, r=radius + 3.2, fill='none', stroke=colour, stroke_width=2)}/>"
+            _el("circle", cx=x, cy=y, r=MARK_RADIUS + 3.2, fill="none", stroke=colour, stroke_width=2)
         )
-    parts.append(f"<circle{_attrs(cx=x, cy=y, r=radius, fill=colour, stroke='#ffffff', stroke_width=1.2)}/>")
+    parts.append(_el("circle", cx=x, cy=y, r=MARK_RADIUS, fill=colour, stroke=WHITE, stroke_width=1.2))
     if severity == "low":
-        parts.append(f"<circle{_attrs(cx=x, cy=y, r=radius * 0.42, fill='#ffffff')}/>")
+        parts.append(_el("circle", cx=x, cy=y, r=MARK_RADIUS * 0.42, fill=WHITE))
     else:
         glyph = "?" if severity is None else "!"
+        size = MARK_RADIUS * 1.75
         parts.append(
-            _text(
-                x,
-                y + radius * 0.62,
-                glyph,
-                size=radius * 1.75,
-                anchor="middle",
-                fill="#ffffff",
-                font_weight="bold",
-            )
+            _text(x, y + size * 0.355, glyph, size=size, anchor="middle", fill=WHITE, font_weight="bold")
         )
     return "".join(parts)
 
 
 def _describe(mark: LesionMark) -> str:
-    """The lesion in words, for its tooltip and the picture's description, when it has no label."""
-    if mark.site == "vertebra" and mark.vertebral_level:
-        name = mark.vertebral_level.strip().upper()
-    elif mark.site == "rib" and mark.rib_number:
+    """The lesion in words, when it has no label: its site, level or rib number, and side."""
+    if mark.site == "vertebra" and mark.vertebral_level.strip():
+        return mark.vertebral_level.strip().upper()
+    if mark.site == "rib" and mark.rib_number:
         name = gettext("Rib %(number)d") % {"number": mark.rib_number}
     else:
         name = gettext(SITE_NAMES.get(mark.site, SITE_NAMES["other"]))
-    if mark.side in SIDE_WORDS and mark.site != "vertebra":
+    if mark.side in SIDE_WORDS:
         name = gettext("%(site)s, %(side)s") % {"site": name, "side": gettext(SIDE_WORDS[mark.side])}
     return name
 
 
-def _mark_group(mark: LesionMark, x: float, y: float, side: str) -> str:
-    severity = "none" if mark.severity is None else mark.severity
-    tooltip = mark.label or _describe(mark)
-    return (
-        f'<g class="lesion"{_attrs(data_site=mark.site, data_level=mark.vertebral_level.strip().upper(), data_side=side, data_severity=severity)}>'
-        f"<title>{escape(tooltip)}</title>"
-        f"{_severity_glyph(mark.severity, x, y, MARK_RADIUS)}</g>"
+def _lesion_group(mark: LesionMark, x: float, y: float, side: str) -> str:
+    attributes = _attrs(
+        class_="lesion",
+        data_site=mark.site,
+        data_level=mark.vertebral_level.strip().upper(),
+        data_side=side,
+        data_severity=mark.severity or "none",
     )
+    title = _el("title", escape(mark.label or _describe(mark)))
+    return f"<g{attributes}>{title}{_lesion_mark(mark.severity, x, y)}</g>"
 
 
-def _bone(path: str, *, faint: bool = False) -> str:
-    if faint:
-        return f"<path{_attrs(d=path, fill='#f3f1ec', stroke='#b8b4aa', stroke_width=1, stroke_dasharray='3 2')}/>"
-    return f"<path{_attrs(d=path, fill='#ebe7de', stroke='#5f5a50', stroke_width=1.2, stroke_linejoin='round')}/>"
+def _bone(d: str, *, faint: bool = False) -> str:
+    return _el("path", d=d, **(FAINT_BONE if faint else BONE))
 
 
-def _long_bone(
-    x1: float, y1: float, x2: float, y2: float, width: float, end_width: float | None = None
-) -> str:
-    """A long bone from (x1, y1) to (x2, y2): a shaft with rounded, slightly wider ends."""
-    end_width = end_width or width * 1.6
+def _long_bone(start: Point, end: Point, width: float, end_width: float) -> str:
+    """A long bone: a straight shaft with rounded, wider ends."""
+    (x1, y1), (x2, y2) = start, end
     angle = math.atan2(y2 - y1, x2 - x1)
     nx, ny = -math.sin(angle), math.cos(angle)
+    ux, uy = math.cos(angle) * 12, math.sin(angle) * 12
     h, e = width / 2, end_width / 2
-    ux, uy = math.cos(angle) * 6, math.sin(angle) * 6
-    pts = [
-        (x1 + nx * e, y1 + ny * e),
-        (x1 + ux * 2 + nx * h, y1 + uy * 2 + ny * h),
-        (x2 - ux * 2 + nx * h, y2 - uy * 2 + ny * h),
-        (x2 + nx * e, y2 + ny * e),
-        (x2 - nx * e, y2 - ny * e),
-        (x2 - ux * 2 - nx * h, y2 - uy * 2 - ny * h),
-        (x1 + ux * 2 - nx * h, y1 + uy * 2 - ny * h),
-        (x1 - nx * e, y1 - ny * e),
-    ]
-    d = (
-        f"M{_num(pts[0][0])},{_num(pts[0][1])} L{_num(pts[1][0])},{_num(pts[1][1])} "
-        f"L{_num(pts[2][0])},{_num(pts[2][1])} L{_num(pts[3][0])},{_num(pts[3][1])} "
-        f"A{_num(e)},{_num(e)} 0 0 0 {_num(pts[4][0])},{_num(pts[4][1])} "
-        f"L{_num(pts[5][0])},{_num(pts[5][1])} L{_num(pts[6][0])},{_num(pts[6][1])} "
-        f"L{_num(pts[7][0])},{_num(pts[7][1])} A{_num(e)},{_num(e)} 0 0 0 {_num(pts[0][0])},{_num(pts[0][1])} Z"
-    )
-    return _bone(d)
 
+    def at(x: float, y: float, across: float) -> Point:
+        return x + nx * across, y + ny * across
 
-def _path(*points: tuple[float, float], close: bool = True) -> str:
-    d = "M" + " L".join(f"{_num(x)},{_num(y)}" for x, y in points)
-    return d + (" Z" if close else "")
+    cap = f"A {_num(e)},{_num(e)} 0 0 0"
+    return _bone(
+        _d(
+            "M", at(x1, y1, e), "L", at(x1 + ux, y1 + uy, h), at(x2 - ux, y2 - uy, h), at(x2, y2, e),
+            cap, at(x2, y2, -e),
+            "L", at(x2 - ux, y2 - uy, -h), at(x1 + ux, y1 + uy, -h), at(x1, y1, -e),
+            cap, at(x1, y1, e), "Z",
+        )
+    )  # fmt: skip
 
 
 def _side_bones(side: str) -> list[str]:
-    """The bones of one side, outside in: scapula (faint, behind), clavicle, humerus, forearm, hand,
-    ilium, ischium and pubis, femur, tibia and fibula, foot."""
-    m = lambda dx: _mirror(side, dx)  # noqa: E731
-    out = []
-    shoulder = vertebra_box("T2")[1] - 2
-    hip = _hip_y()
-    # Scapula, faint: it lies behind the ribs.
-    out.append(
-        _bone(
-            _path(
-                (m(54), shoulder - 8), (m(102), shoulder - 6), (m(100), shoulder + 14), (m(78), shoulder + 92)
-            ),
-            faint=True,
-        )
-    )
-    # Clavicle: a gentle S from the manubrium to the acromion.
-    out.append(
-        _bone(
-            f"M{_num(m(16))},{_num(shoulder - 8)} C{_num(m(40))},{_num(shoulder - 4)} {_num(m(70))},{_num(shoulder - 24)} "
-            f"{_num(m(104))},{_num(shoulder - 16)} L{_num(m(104))},{_num(shoulder - 9)} "
-            f"C{_num(m(70))},{_num(shoulder - 16)} {_num(m(40))},{_num(shoulder + 4)} {_num(m(16))},{_num(shoulder - 1)} Z"
-        )
-    )
-    # Upper limb, slightly away from the trunk.
-    out.append(
-        f"<circle{_attrs(cx=m(112), cy=shoulder + 4, r=11, fill='#ebe7de', stroke='#5f5a50', stroke_width=1.2)}/>"
-    )
-    out.append(_long_bone(m(114), shoulder + 10, m(138), shoulder + 166, 10, 18))
-    out.append(_long_bone(m(136), shoulder + 176, m(146), shoulder + 316, 5, 8))  # ulna
-    out.append(_long_bone(m(146), shoulder + 176, m(160), shoulder + 314, 6, 9))  # radius
-    wrist = shoulder + 322
-    out.append(
-        _bone(
-            _path(
-                (m(140), wrist),
-                (m(166), wrist - 2),
-                (m(176), wrist + 22),
-                (m(178), wrist + 56),
-                (m(164), wrist + 60),
-                (m(150), wrist + 52),
-                (m(140), wrist + 24),
-            )
-        )
-    )
-    for finger in range(4):
-        fx = 146 + finger * 7.5
-        out.append(
-            f"<line{_attrs(x1=m(fx), y1=wrist + 26, x2=m(fx + 3), y2=wrist + 54, stroke='#8a847a', stroke_width=1)}/>"
-        )
-    # Pelvis: ilium (wing), pubis and ischium around the obturator foramen, the acetabulum.
-    s1_top = vertebra_box("S1")[1]
-    out.append(
-        _bone(
-            f"M{_num(m(22))},{_num(s1_top + 2)} C{_num(m(34))},{_num(s1_top - 40)} {_num(m(80))},{_num(s1_top - 46)} "
-            f"{_num(m(104))},{_num(s1_top - 20)} C{_num(m(112))},{_num(s1_top - 4)} {_num(m(104))},{_num(s1_top + 18)} "
-            f"{_num(m(86))},{_num(hip - 14)} L{_num(m(48))},{_num(hip - 12)} "
-            f"C{_num(m(36))},{_num(hip - 24)} {_num(m(26))},{_num(s1_top + 30)} {_num(m(22))},{_num(s1_top + 2)} Z"
-        )
-    )
-    out.append(
-        _bone(
-            f"M{_num(m(86))},{_num(hip - 14)} C{_num(m(90))},{_num(hip + 30)} {_num(m(80))},{_num(hip + 56)} "
-            f"{_num(m(60))},{_num(hip + 58)} C{_num(m(44))},{_num(hip + 58)} {_num(m(30))},{_num(hip + 40)} "
-            f"{_num(m(3))},{_num(hip + 34)} L{_num(m(3))},{_num(hip + 6)} "
-            f"C{_num(m(24))},{_num(hip + 4)} {_num(m(36))},{_num(hip - 6)} {_num(m(48))},{_num(hip - 12)} Z"
-        )
-    )
-    out.append(
-        f"<ellipse{_attrs(cx=m(48), cy=hip + 30, rx=13, ry=15, fill='#ffffff', stroke='#5f5a50', stroke_width=1)}/>"
-    )
-    out.append(
-        f"<circle{_attrs(cx=m(74), cy=hip + 2, r=15, fill='#ddd8cc', stroke='#5f5a50', stroke_width=1.2)}/>"
-    )
-    # Femur: head in the acetabulum, neck, greater trochanter, shaft, condyles; the patella in front.
-    def outline(*points: tuple[float, float]) -> str:
-        return _bone(_path(*((m(dx), hip + dy) for dx, dy in points)))
+    """The bones of one side: scapula (faint, behind the ribs), clavicle, humerus, ulna and radius,
+    hand; ilium, pubis and ischium, acetabulum; femur, patella, tibia, fibula, foot."""
 
-    out.append(
+    def p(dx: float, y: float) -> Point:
+        return _mirror(side, dx), y
+
+    def outline(*points: Point, top: float) -> str:
+        return _bone(_polygon(*(p(dx, top + dy) for dx, dy in points)))
+
+    s, hip, s1 = SHOULDER_Y, HIP_Y, VERTEBRA_BOXES["S1"][1]
+    wrist = s + 322
+    out = [
+        _bone(_polygon(p(54, s - 8), p(102, s - 6), p(100, s + 14), p(78, s + 92)), faint=True),
+        _bone(
+            _d(
+                "M", p(16, s - 8), "C", p(40, s - 4), p(70, s - 24), p(104, s - 16), "L", p(104, s - 9),
+                "C", p(70, s - 16), p(40, s + 4), p(16, s - 1), "Z",
+            )
+        ),
+        _el("circle", cx=p(112, 0)[0], cy=s + 4, r=11, **BONE),
+        _long_bone(p(114, s + 10), p(138, s + 166), 10, 18),
+        _long_bone(p(136, s + 176), p(146, s + 316), 5, 8),
+        _long_bone(p(146, s + 176), p(160, s + 314), 6, 9),
+        outline((140, 0), (166, -2), (176, 22), (178, 56), (164, 60), (150, 52), (140, 24), top=wrist),
+    ]  # fmt: skip
+    for finger in range(4):
+        x1, y1 = p(146 + finger * 7.5, wrist + 26)
+        x2, y2 = p(149 + finger * 7.5, wrist + 54)
+        out.append(_el("line", x1=x1, y1=y1, x2=x2, y2=y2, **DETAIL))
+    out += [
+        # Ilium (the wing), then pubis and ischium around the obturator foramen, and the acetabulum.
+        _bone(
+            _d(
+                "M", p(22, s1 + 2), "C", p(34, s1 - 40), p(80, s1 - 46), p(104, s1 - 20),
+                "C", p(112, s1 - 4), p(104, s1 + 18), p(86, hip - 14), "L", p(48, hip - 12),
+                "C", p(36, hip - 24), p(26, s1 + 30), p(22, s1 + 2), "Z",
+            )
+        ),
+        _bone(
+            _d(
+                "M", p(86, hip - 14), "C", p(90, hip + 30), p(80, hip + 56), p(60, hip + 58),
+                "C", p(44, hip + 58), p(30, hip + 40), p(3, hip + 34), "L", p(3, hip + 6),
+                "C", p(24, hip + 4), p(36, hip - 6), p(48, hip - 12), "Z",
+            )
+        ),
+        _el("ellipse", cx=p(48, 0)[0], cy=hip + 30, rx=13, ry=15, **HOLE),
+        _el("circle", cx=p(74, 0)[0], cy=hip + 2, r=15, **{**BONE, "fill": "#ddd8cc"}),
+        # Femur: neck, greater trochanter, shaft and condyles; the head in the acetabulum; the patella.
         outline(
             (80, -5), (100, 0), (108, -4), (116, 4), (117, 24), (110, 42), (92, 150), (86, 206), (94, 218),
             (92, 230), (76, 234), (70, 228), (64, 234), (50, 230), (48, 216), (58, 204), (76, 118), (88, 50),
-            (82, 40), (84, 24), (78, 12),
-        )
-    )
-    out.append(f"<circle{_attrs(cx=m(74), cy=hip + 2, r=10, fill='#ebe7de', stroke='#5f5a50', stroke_width=1.2)}/>")
-    out.append(
-        f"<ellipse{_attrs(cx=m(71), cy=hip + 214, rx=8, ry=10, fill='#f6f3ec', stroke='#8a847a', stroke_width=1)}/>"
-    )
-    # Leg: tibia (medial, large) and fibula (lateral, thin), then the foot.
-    out.append(
+            (82, 40), (84, 24), (78, 12), top=hip,
+        ),
+        _el("circle", cx=p(74, 0)[0], cy=hip + 2, r=10, **BONE),
+        _el("ellipse", cx=p(71, 0)[0], cy=hip + 214, rx=8, ry=10, fill="#f6f3ec", **DETAIL),
+        # Tibia (medial, large), fibula (lateral, thin), foot.
         outline(
             (46, 240), (86, 240), (90, 250), (74, 268), (70, 400), (74, 416), (68, 424), (48, 424), (50, 410),
-            (56, 398), (58, 268), (44, 252),
-        )
-    )
-    out.append(_long_bone(m(92), hip + 248, m(86), hip + 418, 5, 8))
-    out.append(outline((48, 430), (90, 430), (98, 452), (104, 472), (80, 476), (58, 472), (46, 450)))
+            (56, 398), (58, 268), (44, 252), top=hip,
+        ),
+        _long_bone(p(92, hip + 248), p(86, hip + 418), 5, 8),
+        outline((48, 430), (90, 430), (98, 452), (104, 472), (80, 476), (58, 472), (46, 450), top=hip),
+    ]  # fmt: skip
     return out
 
 
-def _midline_bones() -> list[str]:
-    out = []
-    # Skull: cranium, orbits, nasal aperture, maxilla; the mandible below.
-    out.append(
-        f"<ellipse{_attrs(cx=MIDLINE_X, cy=92, rx=40, ry=48, fill='#ebe7de', stroke='#5f5a50', stroke_width=1.4)}/>"
-    )
-    for dx in (-16, 16):
-        out.append(
-            f"<ellipse{_attrs(cx=MIDLINE_X + dx, cy=98, rx=10, ry=8, fill='#ffffff', stroke='#5f5a50', stroke_width=1)}/>"
-        )
-    out.append(_bone(_path((MIDLINE_X, 106), (MIDLINE_X - 6, 120), (MIDLINE_X + 6, 120))))
-    out.append(
+def _skull() -> list[str]:
+    """Cranium, orbits, nasal aperture and teeth line; the mandible below."""
+    x = MIDLINE_X
+    return [
+        _el("ellipse", cx=x, cy=92, rx=40, ry=48, **{**BONE, "stroke_width": 1.4}),
+        _el("ellipse", cx=x - 16, cy=98, rx=10, ry=8, **HOLE),
+        _el("ellipse", cx=x + 16, cy=98, rx=10, ry=8, **HOLE),
+        _bone(_polygon((x, 106), (x - 6, 120), (x + 6, 120))),
         _bone(
-            f"M{_num(MIDLINE_X - 34)},{_num(120)} C{_num(MIDLINE_X - 34)},{_num(146)} {_num(MIDLINE_X - 20)},{_num(162)} "
-            f"{_num(MIDLINE_X)},{_num(162)} C{_num(MIDLINE_X + 20)},{_num(162)} {_num(MIDLINE_X + 34)},{_num(146)} "
-            f"{_num(MIDLINE_X + 34)},{_num(120)} L{_num(MIDLINE_X + 26)},{_num(124)} "
-            f"C{_num(MIDLINE_X + 24)},{_num(146)} {_num(MIDLINE_X + 14)},{_num(150)} {_num(MIDLINE_X)},{_num(150)} "
-            f"C{_num(MIDLINE_X - 14)},{_num(150)} {_num(MIDLINE_X - 24)},{_num(146)} {_num(MIDLINE_X - 26)},{_num(124)} Z"
-        )
-    )
-    out.append(
-        f"<line{_attrs(x1=MIDLINE_X - 18, y1=132, x2=MIDLINE_X + 18, y2=132, stroke='#8a847a', stroke_width=1)}/>"
-    )
-    return out
+            _d(
+                "M", (x - 34, 120), "C", (x - 34, 146), (x - 20, 162), (x, 162),
+                "C", (x + 20, 162), (x + 34, 146), (x + 34, 120), "L", (x + 26, 124),
+                "C", (x + 24, 146), (x + 14, 150), (x, 150),
+                "C", (x - 14, 150), (x - 24, 146), (x - 26, 124), "Z",
+            )
+        ),
+        _el("line", x1=x - 18, y1=132, x2=x + 18, y2=132, **DETAIL),
+    ]  # fmt: skip
 
 
 def _ribs() -> list[str]:
-    """Twelve ribs a side: the back of each rib (thin, behind) from its vertebra out to the lateral arc,
-    the front (stronger) back to the sternum or the costal margin; 11 and 12 float."""
+    """Twelve ribs a side: the back of each rib (outlined, behind) from its vertebra out to its lateral
+    point, the front (darker) down to the sternum or the costal margin; 11 and 12 float."""
     out = []
+    t1_top = VERTEBRA_BOXES["T1"][1]
     for side in ("right", "left"):
         for number in range(1, 13):
-            half, y0 = _rib_start(number)
-            lateral_x, lateral_y = rib_point(number, side)
-            start_x = _mirror(side, half)
-            control_x = _mirror(side, half + (_RIB_LATERAL[number - 1] - half) * 0.6)
-            back = (
-                f"M{_num(start_x)},{_num(y0)} C{_num(control_x)},{_num(y0 - 8)} "
-                f"{_num(lateral_x)},{_num(y0 + 2)} {_num(lateral_x)},{_num(lateral_y)}"
-            )
-            front_end = _RIB_FRONT[number - 1]
-            if front_end is None:
-                tip_x = _mirror(side, _RIB_LATERAL[number - 1] - 14)
-                back += f" Q{_num(lateral_x)},{_num(lateral_y + 10)} {_num(tip_x)},{_num(lateral_y + 16)}"
-            out.append(
-                f"<path{_attrs(d=back, fill='none', stroke='#7d776c', stroke_width=3.2, stroke_linecap='round')}/>"
-            )
-            out.append(
-                f"<path{_attrs(d=back, fill='none', stroke='#ebe7de', stroke_width=1.6, stroke_linecap='round')}/>"
-            )
-            if front_end is not None:
-                end_x, end_y = _mirror(side, front_end[0]), front_end[1]
-                cx1 = _mirror(side, _RIB_LATERAL[number - 1] * 0.55 + front_end[0] * 0.45)
-                front = (
-                    f"M{_num(lateral_x)},{_num(lateral_y)} C{_num(lateral_x)},{_num(lateral_y + 14)} "
-                    f"{_num(cx1)},{_num(end_y + 4)} {_num(end_x)},{_num(end_y)}"
+            half, y0 = _rib_root(number)
+            reach = _RIB_REACH[number - 1]
+            lateral = rib_point(number, side)
+            back = _d(
+                "M", (_mirror(side, half), y0),
+                "C", (_mirror(side, half + (reach - half) * 0.6), y0 - 8), (lateral[0], y0 + 2), lateral,
+            )  # fmt: skip
+            if number > len(_RIB_FRONT):
+                back += " " + _d(
+                    "Q", (lateral[0], lateral[1] + 10), (_mirror(side, reach - 14), lateral[1] + 16)
                 )
+            out.append(
+                _el("path", d=back, fill="none", stroke="#7d776c", stroke_width=3.2, stroke_linecap="round")
+            )
+            out.append(
+                _el("path", d=back, fill="none", stroke="#ebe7de", stroke_width=1.6, stroke_linecap="round")
+            )
+            if number <= len(_RIB_FRONT):
+                end_dx, end_dy = _RIB_FRONT[number - 1]
+                end = (_mirror(side, end_dx), t1_top + end_dy)
+                bend = (_mirror(side, reach * 0.55 + end_dx * 0.45), end[1] + 4)
+                front = _d("M", lateral, "C", (lateral[0], lateral[1] + 14), bend, end)
                 colour = "#5f5a50" if number <= 7 else "#8a847a"
                 out.append(
-                    f"<path{_attrs(d=front, fill='none', stroke=colour, stroke_width=2.4, stroke_linecap='round')}/>"
+                    _el("path", d=front, fill="none", stroke=colour, stroke_width=2.4, stroke_linecap="round")
                 )
     return out
 
 
-def _sternum() -> list[str]:
-    top = vertebra_box("T1")[1] + 4
-    d = _path(
-        (MIDLINE_X - 20, top),
-        (MIDLINE_X + 20, top),
-        (MIDLINE_X + 12, top + 34),
-        (MIDLINE_X + 14, top + 118),
-        (MIDLINE_X + 6, top + 128),
-        (MIDLINE_X, top + 142),
-        (MIDLINE_X - 6, top + 128),
-        (MIDLINE_X - 14, top + 118),
-        (MIDLINE_X - 12, top + 34),
+def _sternum() -> str:
+    """Manubrium, body and xiphoid, see-through: the thoracic vertebrae behind it stay visible."""
+    x, top = MIDLINE_X, VERTEBRA_BOXES["T1"][1] + 4
+    outline = _polygon(
+        (x - 20, top), (x + 20, top), (x + 12, top + 34), (x + 14, top + 118), (x + 6, top + 128),
+        (x, top + 142), (x - 6, top + 128), (x - 14, top + 118), (x - 12, top + 34),
+    )  # fmt: skip
+    return _el(
+        "path",
+        d=outline,
+        fill="#e8e3d6",
+        fill_opacity=0.55,
+        stroke="#5f5a50",
+        stroke_width=1.3,
+        stroke_dasharray="5 2",
     )
-    return [
-        f"<path{_attrs(d=d, fill='#e8e3d6', fill_opacity=0.55, stroke='#5f5a50', stroke_width=1.3, stroke_dasharray='5 2')}/>"
-    ]
 
 
 def _spine() -> tuple[list[str], list[str]]:
-    """One box per vertebra, then the coccyx; and the level labels, drawn last so that the sternum in
-    front does not hide them."""
-    out, labels = [], []
+    """One box per vertebra and the coccyx; and the level labels, drawn after the sternum."""
+    boxes, labels = [], []
     for level in VERTEBRAL_LEVELS:
         x, y, width, height = VERTEBRA_BOXES[level]
-        sacral = level.startswith("S")
-        out.append(
-            f'<rect class="vertebra"{_attrs(data_level=level, x=x, y=y, width=width, height=height, rx=2, fill="#ddd6c6" if sacral else "#e6e0d2", stroke="#4b463d", stroke_width=1)}/>'
-        )
+        fill = "#ddd6c6" if level.startswith("S") else "#e6e0d2"
+        boxes.append(
+            _el(
+                "rect", class_="vertebra", data_level=level, x=x, y=y, width=width, height=height, rx=2,
+                fill=fill, stroke="#4b463d", stroke_width=1,
+            )
+        )  # fmt: skip
         size = min(7.5, height * 0.66)
-        labels.append(
-            _text(
-                x + width / 2, y + height / 2 + size * 0.36, level, size=size, anchor="middle", fill="#2b2823"
-            )
-        )
-    s5 = VERTEBRA_BOXES["S5"]
-    top = s5[1] + s5[3] + 1.5
-    out.append(
-        _bone(
-            _path(
-                (MIDLINE_X - 7, top),
-                (MIDLINE_X + 7, top),
-                (MIDLINE_X + 2, top + 14),
-                (MIDLINE_X - 2, top + 14),
-            )
-        )
-    )
-    return out, labels
+        labels.append(_text(x + width / 2, y + height / 2 + size * 0.36, level, size=size, anchor="middle"))
+    top = SPINE_BOTTOM + 1.5
+    x = MIDLINE_X
+    boxes.append(_bone(_polygon((x - 7, top), (x + 7, top), (x + 2, top + 14), (x - 2, top + 14))))
+    return boxes, labels
 
 
 def _legend() -> list[str]:
-    x, y = _LEGEND_ORIGIN
+    """Severity, beside the right shin."""
+    x, y = 12.0, HIP_Y + 270
     out = [
-        f"<rect{_attrs(x=x - 4, y=y - 18, width=112, height=100, rx=4, fill='#ffffff', stroke='#c9c5bb')}/>",
+        _el("rect", x=x - 4, y=y - 18, width=112, height=100, rx=4, fill=WHITE, stroke="#c9c5bb"),
         _text(x + 2, y - 4, gettext("Severity"), size=11, font_weight="bold"),
     ]
     for row, severity in enumerate(("high", "moderate", "low", None)):
         cy = y + 14 + row * 19
+        words = _text(x + 28, cy + 3.8, gettext(SEVERITY_WORDS[severity]), size=10.5)
         out.append(
-            f'<g class="legend-item"{_attrs(data_severity=severity or "none")}>'
-            f"{_severity_glyph(severity, x + 12, cy, MARK_RADIUS)}"
-            f"{_text(x + 28, cy + 3.8, gettext(SEVERITY_WORDS[severity]), size=10.5)}</g>"
+            _el(
+                "g",
+                _lesion_mark(severity, x + 12, cy) + words,
+                class_="legend-item",
+                data_severity=severity or "none",
+            )
         )
     return out
 
 
 def _other_box_height(count: int) -> float:
-    return 0 if not count else 30 + min(count, _OTHER_ROWS_MAX) * _OTHER_ROW
+    return 30 + min(count, _OTHER_ROWS_MAX) * _OTHER_ROW if count else 0
 
 
 def _other_box(marks: list[LesionMark]) -> list[str]:
     """The lesions that have no place on the drawing, one row each, in a box under the feet."""
     if not marks:
         return []
-    x, y, width, height = 8.0, _FEET_BOTTOM + 12, SKELETON_WIDTH - 16.0, _other_box_height(len(marks))
-    row_height = _OTHER_ROW
+    x, y, width = 8.0, FEET_BOTTOM + 12, SKELETON_WIDTH - 16.0
     shown = marks if len(marks) <= _OTHER_ROWS_MAX else marks[: _OTHER_ROWS_MAX - 1]
     out = [
-        f"<rect{_attrs(x=x, y=y, width=width, height=height, rx=4, fill='#ffffff', stroke='#8a847a', stroke_dasharray='4 2')}/>",
+        _el(
+            "rect", x=x, y=y, width=width, height=_other_box_height(len(marks)), rx=4, fill=WHITE,
+            stroke="#8a847a", stroke_dasharray="4 2",
+        ),
         _text(x + 8, y + 15, gettext("Other sites"), size=11, font_weight="bold"),
-    ]
+    ]  # fmt: skip
     for row, mark in enumerate(shown):
-        cy = y + 32 + row * row_height
-        cx = x + 14
-        out.append(_mark_group(mark, cx, cy, mark.side))
-        text = _truncate(mark.label or _describe(mark), 9, width - 32)
-        out.append(_text(cx + 12, cy + 3.3, text, size=9))
+        cx, cy = x + 14, y + 32 + row * _OTHER_ROW
+        out.append(_lesion_group(mark, cx, cy, mark.side))
+        out.append(_text(cx + 12, cy + 3.3, _truncate(mark.label or _describe(mark), 9, width - 32), size=9))
     if len(shown) < len(marks):
         more = len(marks) - len(shown)
-        out.append(
-            _text(
-                x + 8,
-                y + 32 + len(shown) * row_height + 3,
-                ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more},
-                size=9,
-                fill=MUTED,
-            )
-        )
+        words = ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+        out.append(_text(x + 8, y + 35 + len(shown) * _OTHER_ROW, words, size=9, fill=MUTED))
     return out
 
 
 def skeleton_svg(marks: list[LesionMark], *, title: str = "") -> SafeString:
-    """A front view of the skeleton (anatomical position: the patient's right on the viewer's left)
-    with one mark per lesion, coloured and shaped by severity.
+    """A front view of the skeleton (anatomical position: the patient's right on the viewer's left),
+    one mark per lesion, coloured and shaped by severity.
 
-    A paired site without a side (bilateral or unknown) is marked on both sides; a vertebra without a
-    known level, a rib without its number, `other` and any unknown site go to the "Other sites" box;
-    `hand_foot` is marked on the hand. Raises ValueError for an unknown severity or side."""
+    A paired site without a side (bilateral or not given) is marked on both sides; `hand_foot` is
+    marked on the hand; a vertebra without a known level, a rib without its number, `other` and any
+    unknown code go to the "Other sites" box under the feet. ValueError for an unknown severity or side.
+    """
     for mark in marks:
-        _check_mark(mark)
-    placed: list[_Placement] = []
+        _check(mark)
+    spots: list[_Spot] = []
     others: list[LesionMark] = []
     for mark in marks:
-        spots = _place(mark)
-        placed.extend(spots)
-        if not spots:
+        found = _spots(mark)
+        spots += found
+        if not found:
             others.append(mark)
 
     heading = title or gettext("Bone lesions")
@@ -723,59 +664,45 @@ def skeleton_svg(marks: list[LesionMark], *, title: str = "") -> SafeString:
     else:
         desc = gettext("Front view of the skeleton; no bone lesion recorded.")
 
-    uid = _uid("skeleton", repr((marks, title)))
-    height = _FEET_BOTTOM + 12 + (_other_box_height(len(others)) + 8 if others else 0)
-    out = _svg_open(uid=uid, width=SKELETON_WIDTH, height=height, title=heading, desc=desc)
-    out.append(_text(MIDLINE_X, 18, heading, size=14, anchor="middle", font_weight="bold"))
-    out.append(
-        _text(
-            MIDLINE_X,
-            33,
-            gettext("Front view: the patient's right is on your left"),
-            size=9.5,
-            anchor="middle",
-            fill=MUTED,
-        )
+    height = FEET_BOTTOM + 12 + (_other_box_height(len(others)) + 8 if others else 0)
+    out = _svg_open(
+        uid=_uid("skeleton", repr((marks, title))),
+        width=SKELETON_WIDTH,
+        height=height,
+        title=heading,
+        desc=desc,
     )
-    out.append(_text(18, 62, gettext("R"), size=20, font_weight="bold", fill=MUTED))
-    out.append(
-        _text(SKELETON_WIDTH - 18, 62, gettext("L"), size=20, anchor="end", font_weight="bold", fill=MUTED)
-    )
-    out.append('<g class="bones">')
-    for side in ("right", "left"):
-        out.extend(_side_bones(side))
-    out.extend(_ribs())
-    vertebrae, levels = _spine()
-    out.extend(vertebrae)
-    out.extend(_sternum())
-    out.extend(levels)
-    out.extend(_midline_bones())
-    out.append("</g>")
-    out.extend(_legend())
-    out.extend(_other_box(others))
-    out.append('<g class="lesions">')
-    for placement, x, y in _spread(placed):
-        side = placement.key[-1] if placement.key[-1] in ("right", "left") else placement.mark.side
-        out.append(_mark_group(placement.mark, x, y, side))
-    out.append("</g></svg>")
+    caption = gettext("Front view: the patient's right is on your left")
+    out += [
+        _text(MIDLINE_X, 18, heading, size=14, anchor="middle", font_weight="bold"),
+        _text(MIDLINE_X, 33, caption, size=9.5, anchor="middle", fill=MUTED),
+        _text(18, 62, gettext("R"), size=20, font_weight="bold", fill=MUTED),
+        _text(SKELETON_WIDTH - 18, 62, gettext("L"), size=20, anchor="end", font_weight="bold", fill=MUTED),
+    ]
+    boxes, levels = _spine()
+    bones = _side_bones("right") + _side_bones("left") + _ribs() + boxes + [_sternum()] + levels + _skull()
+    out.append(_el("g", "".join(bones), class_="bones"))
+    out += _legend()
+    out += _other_box(others)
+    lesions = "".join(_lesion_group(spot.mark, x, y, spot.side) for spot, x, y in _spread(spots))
+    out.append(_el("g", lesions, class_="lesions"))
+    out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text and attribute above is escaped
 
 
-# --------------------------------------------------------------------------------------------------
-# Timeline
-# --------------------------------------------------------------------------------------------------
+# --- Timeline --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TimelineItem:
-    """One dated fact. `end` None is a point, except for a systemic, bone-modifying or radiotherapy
+    """One dated fact. No `end` is a point, except for a systemic, bone-modifying or radiotherapy
     course, where it means ongoing (the bar runs to today)."""
 
     kind: str  # diagnosis, systemic, bma, radiotherapy, surgery, interventional, imaging, event, decision
     label: str
     start: date
     end: date | None = None
-    severity: str | None = None
+    severity: str | None = None  # colours an event's triangle
 
 
 # (lane code, English name, kinds), top to bottom.
@@ -788,8 +715,8 @@ LANES = (
     ("imaging", gettext_noop("Imaging"), ("imaging",)),
     ("events", gettext_noop("Events"), ("event",)),
 )
-LANE_OF_KIND = {kind: code for code, _, kinds in LANES for kind in kinds}
-# Courses that go on until stopped; surgery and interventional procedures without an end are one day.
+LANE_OF_KIND = {kind: code for code, _name, kinds in LANES for kind in kinds}
+# Courses go on until stopped; a surgical or interventional procedure without an end is one day.
 ONGOING_KINDS = {"systemic", "bma", "radiotherapy"}
 KIND_COLOURS = {
     "diagnosis": "#111827",
@@ -804,9 +731,9 @@ KIND_COLOURS = {
 }
 
 TIMELINE_WIDTH = 960
-_GUTTER = 178  # lane names, left of the plot
+_GUTTER = 178  # lane names end here, left of the plot
 _PLOT_LEFT = _GUTTER + 14
-_PLOT_RIGHT = TIMELINE_WIDTH - 44  # room for the "ongoing" arrows
+_PLOT_RIGHT = TIMELINE_WIDTH - 44  # room for the arrows of ongoing courses
 _HEADER = 40
 _ROW = 22
 _LANE_PAD = 6
@@ -817,21 +744,19 @@ _POINT_LABEL_ROOM = 150
 
 
 def x_for(day: date, start: date, end: date, width: float) -> float:
-    """The x (0 at `start`, `width` at `end`) of a day on a linear axis; not clamped, and an empty
+    """The x of a day on a linear axis, 0 at `start` and `width` at `end`; not clamped, and an empty
     span counts as one day."""
-    span = max((end - start).days, 1)
-    return (day - start).days / span * width
+    return (day - start).days / max((end - start).days, 1) * width
 
 
 def _domain(items: list[TimelineItem], today: date) -> tuple[date, date]:
-    """The axis span: the earliest item to today (or the latest item), with a small margin each side;
-    at least a week, a year back from today when there is nothing."""
+    """The axis: from the earliest item to today (or the latest item), at least a week, with a small
+    margin each side; the past year when there is nothing."""
     if not items:
         return today - timedelta(days=365), today + timedelta(days=14)
     days = [item.start for item in items] + [item.end for item in items if item.end]
-    first, last = min(days), max(max(days), today)
-    if (last - first).days < 7:
-        first = last - timedelta(days=7)
+    first, last = min(days), max(*days, today)
+    first = min(first, last - timedelta(days=7))
     span = (last - first).days
     return first - timedelta(days=max(1, round(span * 0.02))), last + timedelta(
         days=max(1, round(span * 0.04))
@@ -839,25 +764,25 @@ def _domain(items: list[TimelineItem], today: date) -> tuple[date, date]:
 
 
 def _add_months(day: date, months: int) -> date:
+    """The first of the month `months` after `day`'s month."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
 
 def _tick_candidates(start: date, end: date):
-    """(ticks, labels) for each tick step, finest first: days under two months, months under about two
-    years, years beyond."""
+    """(days, labels) for each tick step, finest first: days up to two months ("3 Mar"), months up to
+    about two years ("03/2025"), years beyond ("2025")."""
     span = (end - start).days
     if span <= 62:
         for step in (1, 2, 7, 14, 28):
-            first = start + timedelta(days=1)
+            day = start + timedelta(days=1)
             if step == 7:
-                first += timedelta(days=(7 - first.weekday()) % 7)  # Mondays
-            ticks, day = [], first
+                day += timedelta(days=(7 - day.weekday()) % 7)  # Mondays
+            ticks = []
             while day <= end:
                 ticks.append(day)
                 day += timedelta(days=step)
-            labels = [date_format(t, "j M Y" if i == 0 else "j M") for i, t in enumerate(ticks)]
-            yield ticks, labels
+            yield ticks, [date_format(t, "j M Y" if i == 0 else "j M") for i, t in enumerate(ticks)]
     elif span <= 800:
         for step in (1, 2, 3, 6, 12):
             ticks, month = [], _add_months(start, 1)
@@ -873,15 +798,15 @@ def _tick_candidates(start: date, end: date):
 
 
 def axis_ticks(start: date, end: date, width: float) -> list[tuple[float, date, str]]:
-    """(x, day, label) of the axis ticks: the finest step whose labels keep clear of each other."""
-    chosen: list[tuple[float, date, str]] = []
-    for ticks, labels in _tick_candidates(start, end):
-        chosen = [(x_for(t, start, end, width), t, label) for t, label in zip(ticks, labels, strict=True)]
+    """(x, day, label) of the axis ticks: the finest step whose labels keep clear of one another."""
+    ticks: list[tuple[float, date, str]] = []
+    for days, labels in _tick_candidates(start, end):
+        ticks = [(x_for(day, start, end, width), day, label) for day, label in zip(days, labels, strict=True)]
         widest = max((_text_width(label, _TICK_SIZE) for label in labels), default=0)
-        gaps = [b[0] - a[0] for a, b in zip(chosen, chosen[1:], strict=False)]
+        gaps = [b[0] - a[0] for a, b in zip(ticks, ticks[1:], strict=False)]
         if not gaps or min(gaps) >= max(_MIN_TICK_GAP, widest + 12):
-            return chosen
-    return chosen
+            break
+    return ticks
 
 
 @dataclass
@@ -890,8 +815,8 @@ class _Drawn:
     x0: float
     x1: float
     bar: bool
-    ongoing: bool
-    reach: float = 0  # where the item and the label it should show end, for packing the rows
+    ongoing: bool = False
+    reach: float = 0  # where the item and its label end, to pack the rows
     row: int = 0
 
 
@@ -910,81 +835,71 @@ def _pack(drawn: list[_Drawn]) -> int:
     row_ends: list[float] = []
     for entry in sorted(drawn, key=lambda d: (d.x0, d.x1)):
         end = max(entry.x1, entry.reach)
-        for row, row_end in enumerate(row_ends):
-            if entry.x0 >= row_end + 3:
-                entry.row, row_ends[row] = row, end
-                break
-        else:
-            entry.row = len(row_ends)
+        free = next((row for row, row_end in enumerate(row_ends) if entry.x0 >= row_end + 3), None)
+        if free is None:
+            free = len(row_ends)
             row_ends.append(end)
+        entry.row, row_ends[free] = free, end
     return max(1, len(row_ends))
 
 
-def _wrap(text: str, size: float, room: float) -> list[str]:
-    """One line, or two split at the space nearest the middle, when the text is too wide."""
-    if _text_width(text, size) <= room or " " not in text:
-        return [text]
-    spaces = [i for i, char in enumerate(text) if char == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return [text[:cut], text[cut + 1 :]]
+def _wrap(words: str, size: float, room: float) -> list[str]:
+    """One line, or two cut at the space nearest the middle when the text is too wide."""
+    if _text_width(words, size) <= room or " " not in words:
+        return [words]
+    cut = min((i for i, char in enumerate(words) if char == " "), key=lambda i: abs(i - len(words) / 2))
+    return [words[:cut], words[cut + 1 :]]
 
 
-def _draw_item(entry: _Drawn, y: float, room: float) -> str:
-    """One item: a bar, a diamond, a tick, a triangle or a small square, with its label where it fits
-    and its full description in its <title>."""
-    item = entry.item
+def _draw_item(entry: _Drawn, top: float, room: float) -> str:
+    """One item on its row: a bar, a diamond, a tick, a triangle, a square or a dot, its label where
+    it fits (cut with "…" otherwise) and its full description in its <title>."""
+    item, x0, x1 = entry.item, entry.x0, entry.x1
     colour = KIND_COLOURS[item.kind]
     if item.kind == "event" and item.severity in ("low", "moderate", "high"):
         colour = SEVERITY_COLOURS[item.severity]
-    cy = y + _ROW / 2
-    shapes, label_x, label_room, inside = [], entry.x1 + 5, room, False
+    cy = top + _ROW / 2
+    label_x, label_room, inside = x1 + 5, room, False
     if entry.bar:
-        width = entry.x1 - entry.x0
-        shapes.append(f"<rect{_attrs(x=entry.x0, y=cy - 7, width=width, height=14, rx=2, fill=colour)}/>")
+        shapes = [_el("rect", x=x0, y=cy - 7, width=x1 - x0, height=14, rx=2, fill=colour)]
         if entry.ongoing:
-            arrow = _path((entry.x1, cy - 9), (entry.x1 + 8, cy), (entry.x1, cy + 9))
-            shapes.append(f"<path{_attrs(d=arrow, fill=colour)}/>")
-            label_x, room = entry.x1 + 11, room - 8
+            shapes.append(_el("path", d=_polygon((x1, cy - 9), (x1 + 8, cy), (x1, cy + 9)), fill=colour))
+            label_x, label_room = x1 + 11, room - 8
         full = _text_width(item.label, _LABEL_SIZE)
-        if full <= width - 8 or (full > room and width - 8 >= 36):
-            inside, label_x, label_room = True, entry.x0 + 4, width - 8
-        else:
-            label_room = room
+        if full <= x1 - x0 - 8 or (full > label_room and x1 - x0 - 8 >= 36):
+            inside, label_x, label_room = True, x0 + 4, x1 - x0 - 8
     elif item.kind in ("diagnosis", "decision"):
-        diamond = _path((entry.x0 + 6, cy - 7), (entry.x0 + 12, cy), (entry.x0 + 6, cy + 7), (entry.x0, cy))
-        fill = colour if item.kind == "diagnosis" else "#ffffff"
-        shapes.append(f"<path{_attrs(d=diamond, fill=fill, stroke=colour, stroke_width=2)}/>")
+        diamond = _polygon((x0 + 6, cy - 7), (x0 + 12, cy), (x0 + 6, cy + 7), (x0, cy))
+        fill = colour if item.kind == "diagnosis" else WHITE
+        shapes = [_el("path", d=diamond, fill=fill, stroke=colour, stroke_width=2)]
     elif item.kind == "imaging":
-        mid = (entry.x0 + entry.x1) / 2
-        shapes.append(
-            f"<line{_attrs(x1=mid, y1=cy - 7, x2=mid, y2=cy + 7, stroke=colour, stroke_width=2.2)}/>"
-        )
+        shapes = [_el("line", x1=x0 + 6, y1=cy - 7, x2=x0 + 6, y2=cy + 7, stroke=colour, stroke_width=2.2)]
         label_room = 0  # imaging ticks are many: their names stay in the tooltip
     elif item.kind == "event":
-        triangle = _path((entry.x0 + 6, cy - 7), (entry.x0 + 12, cy + 6), (entry.x0, cy + 6))
-        shapes.append(f"<path{_attrs(d=triangle, fill=colour, stroke='#ffffff', stroke_width=1)}/>")
-        shapes.append(
-            _text(entry.x0 + 6, cy + 4.5, "!", size=8, anchor="middle", fill="#ffffff", font_weight="bold")
-        )
+        triangle = _polygon((x0 + 6, cy - 7), (x0 + 12, cy + 6), (x0, cy + 6))
+        shapes = [
+            _el("path", d=triangle, fill=colour, stroke=WHITE, stroke_width=1),
+            _text(x0 + 6, cy + 4.5, "!", size=8, anchor="middle", fill=WHITE, font_weight="bold"),
+        ]
     elif item.kind == "surgery":
-        shapes.append(f"<rect{_attrs(x=entry.x0 + 1, y=cy - 5, width=10, height=10, fill=colour)}/>")
-    else:  # interventional, one day
-        shapes.append(f"<circle{_attrs(cx=entry.x0 + 6, cy=cy, r=5.5, fill=colour)}/>")
+        shapes = [_el("rect", x=x0 + 1, y=cy - 5, width=10, height=10, fill=colour)]
+    else:  # an interventional procedure, one day
+        shapes = [_el("circle", cx=x0 + 6, cy=cy, r=5.5, fill=colour)]
     label = _truncate(item.label, _LABEL_SIZE, label_room) if label_room >= 24 else ""
     if label:
-        fill = "#ffffff" if inside else INK
-        shapes.append(_text(label_x, cy + 3.8, label, size=_LABEL_SIZE, fill=fill))
-    return (
-        f'<g class="item"{_attrs(data_kind=item.kind, data_lane=LANE_OF_KIND[item.kind], data_start=item.start.isoformat(), data_end=item.end.isoformat() if item.end else "", data_ongoing="true" if entry.ongoing else None)}>'
-        f"<title>{escape(_item_title(item, entry.ongoing))}</title>{''.join(shapes)}</g>"
-    )
+        shapes.append(_text(label_x, cy + 3.8, label, size=_LABEL_SIZE, fill=WHITE if inside else INK))
+    title = _el("title", escape(_item_title(item, entry.ongoing)))
+    return _el(
+        "g", title + "".join(shapes), class_="item", data_kind=item.kind, data_lane=LANE_OF_KIND[item.kind],
+        data_start=item.start.isoformat(), data_end=item.end.isoformat() if item.end else "",
+        data_ongoing="true" if entry.ongoing else None,
+    )  # fmt: skip
 
 
 def timeline_svg(items: list[TimelineItem], *, today: date, title: str = "") -> SafeString:
-    """The history of a case on one horizontal time axis, lane by lane (diagnosis and decisions,
-    systemic treatment, bone-modifying agent, radiotherapy, surgery and interventional procedures,
-    imaging, skeletal-related events), from the earliest item to today. Raises ValueError for an
-    unknown kind."""
+    """The history of a case on one horizontal time axis, from the earliest item to today, lane by
+    lane: diagnosis and decisions, systemic treatment, bone-modifying agent, radiotherapy, surgery and
+    interventional procedures, imaging, skeletal-related events. ValueError for an unknown kind."""
     for item in items:
         if item.kind not in LANE_OF_KIND:
             raise ValueError(f"unknown timeline kind {item.kind!r}: expected one of {sorted(LANE_OF_KIND)}")
@@ -995,117 +910,98 @@ def timeline_svg(items: list[TimelineItem], *, today: date, title: str = "") -> 
         return _PLOT_LEFT + x_for(day, start, end, plot_width)
 
     x_today = x_of(today)
-    lanes: dict[str, list[_Drawn]] = {code: [] for code, _, _ in LANES}
+    lanes: dict[str, list[_Drawn]] = {code: [] for code, _name, _kinds in LANES}
     for item in items:
         course = item.kind in ONGOING_KINDS
-        finish = item.end if item.end and (item.end > item.start or course) else None
-        ongoing = item.end is None and course
         x0 = x_of(item.start)
-        if ongoing or finish:
-            x1 = max(x_today if ongoing else x_of(finish), x0 + 4)
-            lanes[LANE_OF_KIND[item.kind]].append(_Drawn(item, x0, x1, True, ongoing and x0 < x_today))
-        else:
-            # A point keeps room for a short label on its row (imaging ticks show theirs on hover only).
-            label = 0 if item.kind == "imaging" else min(_text_width(item.label, _LABEL_SIZE), _POINT_LABEL_ROOM)
-            lanes[LANE_OF_KIND[item.kind]].append(_Drawn(item, x0 - 6, x0 + 6, False, False, x0 + 11 + label))
-
-    heading = title or gettext("Timeline")
-    out_lanes, y = [], float(_HEADER)
-    lane_spans = {}
-    for index, (code, name, _kinds) in enumerate(LANES):
-        drawn = lanes[code]
-        rows = _pack(drawn)
-        words = _wrap(gettext(name), 11.5, _GUTTER - 16)
-        height = max(rows * _ROW + 2 * _LANE_PAD, 16 * len(words) + 8)
-        lane_spans[code] = (y, height)
-        fill = "#f3f4f6" if index % 2 == 0 else "#ffffff"
-        out_lanes.append(f'<g class="lane"{_attrs(data_lane=code)}>')
-        out_lanes.append(
-            f'<rect class="lane-band"{_attrs(data_lane=code, x=0, y=y, width=TIMELINE_WIDTH, height=height, fill=fill)}/>'
-        )
-        first_line = y + height / 2 - (len(words) - 1) * 7 + 4
-        for line, word in enumerate(words):
-            out_lanes.append(
-                _text(_GUTTER, first_line + line * 14, word, size=11.5, anchor="end", font_weight="bold")
+        if course and item.end is None:
+            drawn = _Drawn(item, x0, max(x_today, x0 + 4), bar=True, ongoing=x0 < x_today)
+        elif item.end and (course or item.end > item.start):
+            drawn = _Drawn(item, x0, max(x_of(item.end), x0 + 4), bar=True)
+        else:  # a point keeps room on its row for a short label (imaging shows its own on hover only)
+            label = (
+                0 if item.kind == "imaging" else min(_text_width(item.label, _LABEL_SIZE), _POINT_LABEL_ROOM)
             )
-        out_lanes.append("</g>")
-        y += height
-    lanes_bottom = y
+            drawn = _Drawn(item, x0 - 6, x0 + 6, bar=False, reach=x0 + 11 + label)
+        lanes[LANE_OF_KIND[item.kind]].append(drawn)
 
-    items_svg = []
-    for code, drawn in lanes.items():
-        lane_y, _height = lane_spans[code]
-        by_row: dict[int, list[_Drawn]] = defaultdict(list)
-        for entry in drawn:
-            by_row[entry.row].append(entry)
-        for row_entries in by_row.values():
-            row_entries.sort(key=lambda d: d.x0)
-            for position, entry in enumerate(row_entries):
-                following = (
-                    row_entries[position + 1].x0 if position + 1 < len(row_entries) else TIMELINE_WIDTH - 4
-                )
-                room = following - entry.x1 - 9
-                items_svg.append(_draw_item(entry, lane_y + _LANE_PAD + entry.row * _ROW, room))
-
-    ticks = axis_ticks(start, end, plot_width)
-    axis = [
-        f"<line{_attrs(x1=_PLOT_LEFT, y1=lanes_bottom, x2=_PLOT_RIGHT, y2=lanes_bottom, stroke=INK, stroke_width=1.2)}/>"
-    ]
-    for x, day, label in ticks:
-        x += _PLOT_LEFT
-        axis.append(
-            f'<g class="tick"{_attrs(data_date=day.isoformat())}>'
-            f"<line{_attrs(x1=x, y1=_HEADER, x2=x, y2=lanes_bottom, stroke='#d1d5db', stroke_width=1)}/>"
-            f"<line{_attrs(x1=x, y1=lanes_bottom, x2=x, y2=lanes_bottom + 5, stroke=INK, stroke_width=1.2)}/>"
-            f"{_text(x, lanes_bottom + 18, label, size=_TICK_SIZE, anchor='middle', fill=MUTED)}</g>"
+    bands, shapes, y = [], [], float(_HEADER)
+    for index, (code, name, _kinds) in enumerate(LANES):
+        rows = _pack(lanes[code])
+        lines = _wrap(gettext(name), 11.5, _GUTTER - 16)
+        height = max(rows * _ROW + 2 * _LANE_PAD, 16 * len(lines) + 8)
+        band = _el(
+            "rect", class_="lane-band", data_lane=code, x=0, y=y, width=TIMELINE_WIDTH, height=height,
+            fill="#f3f4f6" if index % 2 == 0 else WHITE,
+        )  # fmt: skip
+        first = y + height / 2 - (len(lines) - 1) * 7 + 4
+        names = "".join(
+            _text(_GUTTER, first + n * 14, line, size=11.5, anchor="end", font_weight="bold")
+            for n, line in enumerate(lines)
         )
-    height = lanes_bottom + 30
+        bands.append(_el("g", band + names, class_="lane", data_lane=code))
+        for entry in lanes[code]:
+            following = min(
+                (other.x0 for other in lanes[code] if other.row == entry.row and other.x0 > entry.x0),
+                default=TIMELINE_WIDTH - 4,
+            )
+            shapes.append(_draw_item(entry, y + _LANE_PAD + entry.row * _ROW, following - entry.x1 - 9))
+        y += height
+    bottom = y
 
-    today_line = (
-        f'<g class="today">'
-        f"<line{_attrs(x1=x_today, y1=_HEADER - 6, x2=x_today, y2=lanes_bottom, stroke=INK, stroke_width=1.5, stroke_dasharray='5 3')}/>"
-        f"{_text(x_today + 4, _HEADER - 8, gettext('Today'), size=10.5, anchor='end', font_weight='bold')}</g>"
-    )
+    axis = [_el("line", x1=_PLOT_LEFT, y1=bottom, x2=_PLOT_RIGHT, y2=bottom, stroke=INK, stroke_width=1.2)]
+    for x, day, label in axis_ticks(start, end, plot_width):
+        x += _PLOT_LEFT
+        tick = (
+            _el("line", x1=x, y1=_HEADER, x2=x, y2=bottom, stroke="#d1d5db", stroke_width=1)
+            + _el("line", x1=x, y1=bottom, x2=x, y2=bottom + 5, stroke=INK, stroke_width=1.2)
+            + _text(x, bottom + 18, label, size=_TICK_SIZE, anchor="middle", fill=MUTED)
+        )
+        axis.append(_el("g", tick, class_="tick", data_date=day.isoformat()))
+    today_line = _el(
+        "g",
+        _el(
+            "line", x1=x_today, y1=_HEADER - 6, x2=x_today, y2=bottom, stroke=INK, stroke_width=1.5,
+            stroke_dasharray="5 3",
+        )
+        + _text(x_today + 4, _HEADER - 8, gettext("Today"), size=10.5, anchor="end", font_weight="bold"),
+        class_="today",
+    )  # fmt: skip
 
+    empty_note = gettext("No dated item to show yet.")
     if items:
         listing = "; ".join(
             _item_title(entry.item, entry.ongoing)
-            for code in lanes
-            for entry in sorted(lanes[code], key=lambda d: d.x0)
+            for drawn in lanes.values()
+            for entry in sorted(drawn, key=lambda d: d.x0)
         )
         desc = ngettext(
             "Timeline from %(start)s to today (%(today)s), %(count)d item: %(list)s.",
             "Timeline from %(start)s to today (%(today)s), %(count)d items: %(list)s.",
             len(items),
         ) % {
-            "start": date_format(min(i.start for i in items), "SHORT_DATE_FORMAT"),
+            "start": date_format(min(item.start for item in items), "SHORT_DATE_FORMAT"),
             "today": date_format(today, "SHORT_DATE_FORMAT"),
             "count": len(items),
             "list": listing,
         }
     else:
-        desc = gettext("Timeline: no dated item to show.")
+        desc = empty_note
 
-    uid = _uid("timeline", repr((items, today, title)))
-    out = _svg_open(uid=uid, width=TIMELINE_WIDTH, height=height, title=heading, desc=desc)
+    heading = title or gettext("Timeline")
+    out = _svg_open(
+        uid=_uid("timeline", repr((items, today, title))),
+        width=TIMELINE_WIDTH,
+        height=bottom + 30,
+        title=heading,
+        desc=desc,
+    )
     out.append(_text(8, 18, heading, size=14, font_weight="bold"))
-    out.extend(out_lanes)
-    out.extend(axis)
+    out += bands + axis
     if not items:
-        out.append(
-            _text(
-                (_PLOT_LEFT + _PLOT_RIGHT) / 2,
-                (_HEADER + lanes_bottom) / 2 + 4,
-                gettext("No dated item to show yet."),
-                size=13,
-                anchor="middle",
-                fill=MUTED,
-                font_style="italic",
-                class_="empty-note",
-            )
-        )
+        middle = ((_PLOT_LEFT + _PLOT_RIGHT) / 2, (_HEADER + bottom) / 2 + 4)
+        out.append(_text(*middle, empty_note, size=13, anchor="middle", fill=MUTED, font_style="italic"))
     out.append(today_line)
-    out.append('<g class="items">')
-    out.extend(items_svg)
-    out.append("</g></svg>")
+    out.append(_el("g", "".join(shapes), class_="items"))
+    out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text and attribute above is escaped

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.models import Patient
 from rcp.accounts.models import Specialty, User
 
-from .models import Attendance, Board, CaseSubmission, Meeting
+from .models import Attendance, Board, CaseSubmission, Meeting, Trial
 
 
 def _helper(*fieldsets):
@@ -218,3 +218,15 @@ class PostponeForm(forms.Form):
         self.fields["meeting"].queryset = Meeting.objects.filter(
             board=case.meeting.board, status=Meeting.Status.PLANNED, starts_at__gt=case.meeting.starts_at
         ).order_by("starts_at")
+
+
+class TrialForm(forms.ModelForm):
+    class Meta:
+        model = Trial
+        fields = ["name", "description"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Trial.objects.filter(board=self.instance.board, name__iexact=name).exists():
+            raise forms.ValidationError(_("This trial is already on the list."))
+        return name

@@ -307,3 +307,217 @@ class CaseSubmission(models.Model):
     def to_present_again(self) -> bool:
         """Discussed without quorum: the decision is not valid, the case comes back."""
         return self.status == self.Status.DISCUSSED and self.discussed_with_quorum is False
+
+
+class Trial(models.Model):
+    """A clinical trial the board can propose (the list is kept by the coordinators)."""
+
+    board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.CASCADE, related_name="trials")
+    name = models.CharField(_("name"), max_length=120, help_text=_("E.g. STEREO-OS."))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    active = models.BooleanField(_("open for inclusion"), default=True)
+
+    class Meta:
+        verbose_name = _("clinical trial")
+        verbose_name_plural = _("clinical trials")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="rcp_trial_unique_name_per_board")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImmutableError(Exception):
+    """A validated decision or a minute was about to change: the record is locked."""
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or user.centre_id is None:
+            return self.none()
+        return self.filter(case__patient__centre_id=user.centre_id)
+
+    def update(self, **kwargs):
+        if self.exclude(status=Decision.Status.DRAFT).exists():
+            raise ImmutableError("validated decisions cannot be updated")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.exclude(status=Decision.Status.DRAFT).exists():
+            raise ImmutableError("validated decisions cannot be deleted")
+        return super().delete()
+
+
+class Decision(models.Model):
+    """What the board decides for a case. A draft changes as the board talks; once validated by the chair
+    it never changes again: a correction is a new version (an amendment) with its reason."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        VALIDATED = "validated", _("Validated")
+
+    class Deviation(models.TextChoices):
+        PATIENT_CHOICE = "patient_choice", _("Patient's choice")
+        PERFORMANCE_STATUS = "performance_status", _("Performance status")
+        COMORBIDITY = "comorbidity", _("Comorbidity")
+        TRIAL = "trial_inclusion", _("Inclusion in a clinical trial")
+        OTHER = "other", _("Other (say which)")
+
+    case = models.ForeignKey(
+        CaseSubmission, verbose_name=_("case"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    proposals = models.JSONField(_("proposals"), default=dict, blank=True)
+    free_text = models.TextField(_("decision, in words"), blank=True)
+    trial = models.ForeignKey(
+        Trial, verbose_name=_("clinical trial proposed"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    conforms = models.BooleanField(_("follows the guideline"), null=True, blank=True)
+    deviation_reason = models.CharField(
+        _("reason for not following the guideline"), max_length=20, choices=Deviation.choices, blank=True
+    )
+    deviation_text = models.CharField(_("details"), max_length=300, blank=True)
+    follow_up_physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("physician who follows it up"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contradictions_confirmed = models.BooleanField(
+        _("the board confirms despite the warnings"), default=False
+    )
+    quorum_override = models.CharField(
+        _("reason for validating without quorum"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only in an emergency; recorded on the minute."),
+    )
+    amendment_reason = models.CharField(_("reason for the amendment"), max_length=300, blank=True)
+    revision = models.PositiveIntegerField(_("revision of the draft"), default=0)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["case", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="rcp_decision_unique_version"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="draft"), name="rcp_decision_one_draft_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(validated_by__isnull=False) & Q(validated_at__isnull=False)),
+                name="rcp_validated_decision_has_a_chair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(conforms=False) | ~Q(deviation_reason="") | Q(status="draft"),
+                name="rcp_deviation_has_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} — v{self.version} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk is not None
+            and Decision.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists()
+        ):
+            raise ImmutableError("a validated decision never changes: amend it")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise ImmutableError("a validated decision is never deleted")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class MinuteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or user.centre_id is None:
+            return self.none()
+        return self.filter(decision__case__patient__centre_id=user.centre_id)
+
+    def update(self, **kwargs):
+        raise ImmutableError("minutes cannot be updated")
+
+    def delete(self):
+        raise ImmutableError("minutes cannot be deleted")
+
+
+class Minute(models.Model):
+    """The archived minute of a validated decision: the frozen snapshot, the PDF and its SHA-256."""
+
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="minute"
+    )
+    number = models.CharField(
+        _("number"), max_length=40, help_text=_("Kept by the amendments of the same decision.")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    snapshot = models.JSONField(_("data shown to the board"))
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MinuteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("minute")
+        verbose_name_plural = _("minutes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="rcp_minute_unique_number_version")
+        ]
+
+    def __str__(self):
+        return f"{self.number} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("a minute never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("a minute is never deleted")
+
+
+class MinuteCounter(models.Model):
+    """The last minute number of a centre in a year (numbers have no gaps and no duplicates)."""
+
+    centre = models.ForeignKey("accounts.Centre", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "year"], name="rcp_minute_counter_unique")]
+
+    def __str__(self):
+        return f"{self.centre_id}/{self.year}: {self.last}"

@@ -28,11 +28,11 @@ def _perms(actions, models, app="patients"):
     return [f"{app}.{action}_{model}" for action in actions for model in models]
 
 
-BOARD_MODELS = ["board", "meeting", "attendance", "casesubmission"]
+BOARD_MODELS = ["board", "meeting", "attendance", "casesubmission", "trial", "decision"]
 
-READ = _perms(["view"], CLINICAL_MODELS) + _perms(["view"], BOARD_MODELS, "rcp")
+READ = _perms(["view"], CLINICAL_MODELS) + _perms(["view"], [*BOARD_MODELS, "minute"], "rcp")
 WRITE = _perms(["add", "change", "view"], CLINICAL_MODELS) + READ
-SUBMIT = _perms(["add", "change"], ["casesubmission"], "rcp")
+SUBMIT = _perms(["add", "change"], ["casesubmission", "decision"], "rcp")
 # Meetings, agendas, attendance and the quorum rule.
 ORGANISE = _perms(["add", "change"], BOARD_MODELS, "rcp")
 

@@ -1,0 +1,224 @@
+"""Freeze, then render: the snapshot of what the board saw and decided, and the minute PDF made from it.
+
+The PDF is rendered from the snapshot alone (never from the live record), so a minute can be produced
+again identically, and nothing typed later changes what was decided.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from rcp.accounts.models import Specialty
+
+from .conformity import contradictions
+from .pdf import PdfAttachment, render_pdf
+from .proposals import describe
+
+SNAPSHOT_FORMAT = 1
+MINUTE_LANGUAGE = "fr"
+
+
+def _plain(value):
+    """JSON-safe copy (dates as ISO strings, decimals as strings)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _score(row_score, saved):
+    return {
+        "slug": row_score.slug,
+        "name": str(row_score.name),
+        "total": saved.total,
+        "band": saved.band,
+        "band_label": str(saved.band_label),
+        "severity": saved.severity,
+        "version": saved.version,
+        "reference": row_score.reference,
+        "computed_on": saved.created_at.date(),
+    }
+
+
+def decision_data(decision) -> dict:
+    """The structured decision (embedded as JSON in the minute)."""
+    return _plain(
+        {
+            "case": decision.case_id,
+            "version": decision.version,
+            "proposals": decision.proposals,
+            "proposals_text": describe(decision.proposals),
+            "free_text": decision.free_text,
+            "trial": decision.trial.name if decision.trial else None,
+            "conforms": decision.conforms,
+            "deviation_reason": decision.deviation_reason,
+            "deviation_reason_label": str(decision.get_deviation_reason_display())
+            if decision.deviation_reason
+            else "",
+            "deviation_text": decision.deviation_text,
+            "follow_up_physician": decision.follow_up_physician.display_name
+            if decision.follow_up_physician
+            else None,
+            "amendment_reason": decision.amendment_reason,
+            "contradictions_confirmed": decision.contradictions_confirmed,
+            "quorum_override": decision.quorum_override,
+        }
+    )
+
+
+def build_snapshot(*, decision, dossier, number, validated_by, validated_at, supersedes=None) -> dict:
+    """Everything the minute prints, frozen (French labels: the minute is a French medical document)."""
+    with translation.override(MINUTE_LANGUAGE):
+        case, record = dossier.case, dossier.record
+        meeting = case.meeting
+        patient = record.patient
+        attendances = [a for a in meeting.attendances.all() if a.present]
+        quorum = meeting.board.quorum([a.specialty for a in attendances])
+        specialties = dict(Specialty.choices)
+        tumour = record.tumour
+        assessment = record.latest_assessment
+        lab = record.labs[0] if record.labs else None
+        snapshot = {
+            "format": SNAPSHOT_FORMAT,
+            "centre": {"name": patient.centre.name, "finess": patient.centre.finess},
+            "meeting": {
+                "title": meeting.title,
+                "starts_at": timezone.localtime(meeting.starts_at),
+                "place": meeting.place,
+                "chair": meeting.chair.display_name,
+                "chair_specialty": str(specialties.get(meeting.chair.specialty, "")),
+            },
+            "participants": [
+                {
+                    "name": a.name,
+                    "specialty": a.specialty,
+                    "specialty_label": str(specialties.get(a.specialty, "")),
+                }
+                for a in attendances
+            ],
+            "quorum": {
+                "ok": quorum.ok,
+                "present": [str(specialties.get(code, code)) for code in quorum.present],
+                "missing": quorum.missing_labels,
+                "required": quorum.required,
+                "override": decision.quorum_override,
+            },
+            "patient": {
+                "family_name": patient.family_name.upper(),
+                "given_names": patient.given_names,
+                "birth_date": patient.birth_date,
+                "age": patient.age,
+                "sex": str(patient.get_sex_display()),
+                "hospital_id": patient.hospital_id,
+                "ins": patient.ins,
+            },
+            "case": {
+                "question": case.question,
+                "reason": str(case.get_reason_display()),
+                "urgent": case.is_urgent,
+                "presenting_physician": case.presenting_physician.display_name,
+                "presenting_rpps": case.presenting_physician.rpps,
+                "referring_physician": patient.referring_physician.display_name
+                if patient.referring_physician
+                else "",
+            },
+            "tumour": {
+                "histology": str(tumour.get_histology_display()),
+                "location": str(tumour.get_location_display()),
+                "diagnosis_date": tumour.diagnosis_date,
+                "tnm": tumour.tnm,
+                "stage": tumour.stage,
+                "pdl1": tumour.pdl1_tps,
+            }
+            if tumour
+            else None,
+            "molecular": [
+                f"{alt.get_gene_display()} {alt.variant}".strip()
+                for alt in patient.molecularalterations.all()
+            ],
+            "assessment": {
+                "date": assessment.date,
+                "ecog": assessment.ecog_value,
+                "karnofsky": assessment.karnofsky,
+                "pain": assessment.pain_nrs,
+                "frankel": assessment.frankel,
+                "life_expectancy_months": assessment.life_expectancy_months,
+            }
+            if assessment
+            else None,
+            "sites": [
+                f"{s.get_organ_display()} ({s.get_resectability_display().lower()})"
+                for s in patient.metastaticsites.all()
+            ],
+            "lesions": [
+                {
+                    "site": lesion.site_label,
+                    "type": str(lesion.get_lesion_type_display()),
+                    "exam": str(lesion.exam),
+                    "scores": [_score(row.score, row.latest) for row in lesion.score_rows if row.latest],
+                }
+                for lesion in record.lesions
+            ],
+            "scores": [_score(row.score, row.latest) for row in dossier.score_rows if row.latest],
+            "treatments": [
+                {"start": t.start_date, "end": t.end_date, "summary": t.summary} for t in record.treatments
+            ],
+            "labs": {
+                "date": lab.lab.date,
+                "corrected_calcium": lab.lab.corrected_calcium,
+                "calcium_status": lab.lab.calcium_status,
+                "clearance": round(lab.clearance, 1) if lab.clearance is not None else None,
+            }
+            if lab
+            else None,
+            "events": [f"{e.date:%d/%m/%Y} {e.get_kind_display()}" for e in patient.skeletalevents.all()],
+            "findings": [f.as_dict(figures=True) for f in record.findings],
+            "skeleton_svg": str(dossier.skeleton),
+            "contradictions": contradictions(decision.proposals, record.findings),
+            "decision": decision_data(decision),
+            "validation": {
+                "number": number,
+                "version": decision.version,
+                "by": validated_by.display_name,
+                "by_specialty": str(specialties.get(validated_by.specialty, "")),
+                "by_rpps": validated_by.rpps,
+                "at": timezone.localtime(validated_at),
+            },
+            "supersedes": supersedes,
+        }
+    return _plain(snapshot)
+
+
+def render_minute(snapshot: dict) -> bytes:
+    """The PDF/A-3b minute of one decision, from its snapshot only, with the decision as JSON inside."""
+    html = render_minutes_html([snapshot])
+    decision_json = json.dumps(snapshot["decision"], ensure_ascii=False, sort_keys=True, indent=2).encode()
+    patient = snapshot["patient"]
+    return render_pdf(
+        html,
+        title=f"Compte rendu de RCP {snapshot['validation']['number']} v{snapshot['validation']['version']}",
+        author=snapshot["centre"]["name"],
+        subject=f"{patient['family_name']} {patient['given_names']} ({patient['hospital_id']})",
+        keywords=["RCP", "compte rendu", "métastases osseuses"],
+        lang=MINUTE_LANGUAGE,
+        pdfa=True,
+        attachments=[
+            PdfAttachment(
+                filename="decision.json",
+                content=decision_json,
+                description="Décision structurée de la RCP",
+                mime_type="application/json",
+                relationship="Data",
+            )
+        ],
+    )
+
+
+def render_minutes_html(snapshots: list[dict]) -> str:
+    with translation.override(MINUTE_LANGUAGE):
+        return render_to_string("rcp/minute_pdf.html", {"minutes": snapshots})
+
+
+def render_meeting_minutes(snapshots: list[dict], *, title: str, author: str) -> bytes:
+    return render_pdf(
+        render_minutes_html(snapshots), title=title, author=author, lang=MINUTE_LANGUAGE, pdfa=True
+    )
