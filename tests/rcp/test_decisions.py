@@ -1,0 +1,403 @@
+"""Decisions and minutes: quorum, chair-only validation, the PDF read back, immutability, amendments,
+concurrent drafts, and text that tries to make the renderer fetch something."""
+
+import hashlib
+import io
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from pypdf import PdfReader
+
+from rcp.minutes import render_meeting_minutes
+from rcp.models import Decision, ImmutableError, Minute
+from rcp.services import validate_decision
+from tests.factories import (
+    AssessmentFactory,
+    AttendanceFactory,
+    BoardFactory,
+    CaseFactory,
+    ExamFactory,
+    LabFactory,
+    LesionFactory,
+    MeetingFactory,
+    PrimaryTumourFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROPOSAL = {
+    "p_radiotherapy": "on",
+    "p_radiotherapy_site": "T11",
+    "p_radiotherapy_scheme": "8x1",
+    "p_bma": "on",
+    "p_bma_agent": "denosumab",
+    "free_text": "Radiothérapie antalgique puis dénosumab.",
+    "conforms": "true",
+}
+
+
+@pytest.fixture
+def meeting(centre, chair, clinician):
+    meeting = MeetingFactory(board=BoardFactory(centre=centre), chair=chair, deputy=clinician)
+    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
+        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    return meeting
+
+
+@pytest.fixture
+def case(meeting):
+    case = CaseFactory(meeting=meeting, patient__centre=meeting.board.centre, question="Que faire pour T11 ?")
+    PrimaryTumourFactory(patient=case.patient)
+    LesionFactory(exam=ExamFactory(patient=case.patient, modality="spine_mri"), vertebral_level="T11")
+    AssessmentFactory(patient=case.patient, life_expectancy_months=Decimal("12"))
+    LabFactory(patient=case.patient)
+    return case
+
+
+def url(case):
+    return reverse("rcp:decision", args=[case.pk])
+
+
+def post(client, case, data, *, revision=0, **extra):
+    return client.post(url(case), {**data, "revision": revision}, **extra)
+
+
+def validate(client, case, data=PROPOSAL, revision=0):
+    return post(client, case, {**data, "validate": "1"}, revision=revision)
+
+
+def test_chair_validates_and_the_minute_reads_back(client_for, chair, case):
+    response = validate(client_for(chair), case)
+    assert response.status_code == 302
+    minute = Minute.objects.get()
+    decision = minute.decision
+    assert decision.status == "validated" and decision.validated_by == chair
+    assert minute.sha256 == hashlib.sha256(bytes(minute.pdf)).hexdigest()
+
+    pdf = bytes(client_for(chair).get(reverse("rcp:minute_pdf", args=[minute.pk])).getvalue())
+    assert hashlib.sha256(pdf).hexdigest() == minute.sha256
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    patient = case.patient
+    for expected in (
+        patient.family_name.upper(),
+        patient.hospital_id,
+        "Que faire pour T11 ?",
+        "RCP os",
+        "Quorum atteint",
+        "Oncologie radiothérapie",
+        "Radiothérapie : T11; 8 Gy × 1",
+        "Dénosumab",
+        "Conformité au référentiel : oui",
+        chair.display_name,
+        minute.number,
+        "version 1",
+        "Paul Pneumo",
+    ):
+        assert expected in text, expected
+    pages = len(reader.pages)
+    for number in range(1, pages + 1):
+        page_text = reader.pages[number - 1].extract_text()
+        assert f"page {number}/{pages}" in page_text
+        assert patient.hospital_id in page_text  # identity on every page header
+    xmp = reader.xmp_metadata
+    assert xmp.get_element("", "http://www.aiim.org/pdfa/ns/id/", "part")[
+        0
+    ].value == "3" or "pdfaid:part" in str(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    raw_xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in raw_xmp or "<pdfaid:part>3</pdfaid:part>" in raw_xmp
+    assert 'pdfaid:conformance="B"' in raw_xmp or "<pdfaid:conformance>B</pdfaid:conformance>" in raw_xmp
+    attached = json.loads(reader.attachments["decision.json"][0])
+    assert attached == minute.snapshot["decision"]
+    assert attached["proposals"] == {
+        "radiotherapy": {"site": "T11", "scheme": "8x1"},
+        "bma": {"agent": "denosumab"},
+    }
+
+
+def test_pdftotext_reads_the_minute(client_for, chair, case, tmp_path):
+    validate(client_for(chair), case)
+    path = tmp_path / "minute.pdf"
+    path.write_bytes(bytes(Minute.objects.get().pdf))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Compte rendu de réunion de concertation pluridisciplinaire" in text
+
+
+def test_only_the_chair_or_deputy_validates(client_for, coordinator, clinician, case):
+    response = validate(client_for(coordinator), case)
+    assert response.status_code == 403
+    assert not Minute.objects.exists()
+    decision = Decision.objects.get()  # the draft was kept
+    assert decision.is_draft
+    assert validate(client_for(clinician), case, revision=decision.revision).status_code == 302  # the deputy
+
+
+def test_viewer_cannot_record_a_decision(client_for, viewer, case):
+    assert client_for(viewer).get(url(case)).status_code == 200
+    assert post(client_for(viewer), case, PROPOSAL).status_code == 403
+
+
+def test_no_quorum_blocks_validation_unless_the_chair_says_why(client_for, chair, case):
+    case.meeting.attendances.filter(specialty="orthopaedic_surgery").update(present=False)
+    client = client_for(chair)
+    response = validate(client, case)
+    assert response.status_code == 400
+    assert "quorum_override" in response.context["form"].errors
+    revision = Decision.objects.get().revision
+    response = validate(
+        client,
+        case,
+        {**PROPOSAL, "quorum_override": "Compression médullaire, chirurgien injoignable"},
+        revision=revision,
+    )
+    assert response.status_code == 302
+    snapshot = Minute.objects.get().snapshot
+    assert snapshot["quorum"]["ok"] is False and "injoignable" in snapshot["quorum"]["override"]
+
+
+def test_a_deviation_needs_its_reason(client_for, chair, case):
+    client = client_for(chair)
+    response = validate(client, case, {**PROPOSAL, "conforms": "false"})
+    assert "deviation_reason" in response.context["form"].errors
+    response = validate(
+        client,
+        case,
+        {**PROPOSAL, "conforms": "false", "deviation_reason": "patient_choice"},
+        revision=Decision.objects.get().revision,
+    )
+    assert response.status_code == 302
+    assert Minute.objects.get().snapshot["decision"]["deviation_reason"] == "patient_choice"
+
+
+def test_a_proposal_against_a_warning_asks_for_confirmation(client_for, chair, case):
+    case.patient.clinicalassessments.update(life_expectancy_months=Decimal("1"))
+    client = client_for(chair)
+    surgery = {**PROPOSAL, "p_surgery": "on", "p_surgery_type": "decompression"}
+    response = validate(client, case, surgery)
+    assert "contradictions_confirmed" in response.context["form"].errors
+    assert "6 weeks" in " ".join(response.context["contradictions"]) or "6 semaines" in " ".join(
+        response.context["contradictions"]
+    )
+    response = validate(
+        client, case, {**surgery, "contradictions_confirmed": "on"}, revision=Decision.objects.get().revision
+    )
+    assert response.status_code == 302
+
+
+def test_validated_decision_and_minute_never_change(client_for, chair, case):
+    validate(client_for(chair), case)
+    decision, minute = Decision.objects.get(), Minute.objects.get()
+    decision.free_text = "changed"
+    with pytest.raises(ImmutableError):
+        decision.save()
+    with pytest.raises(ImmutableError):
+        decision.delete()
+    with pytest.raises(ImmutableError):
+        Decision.objects.filter(pk=decision.pk).update(free_text="changed")
+    with pytest.raises(ImmutableError):
+        Decision.objects.all().delete()
+    minute.sha256 = "0" * 64
+    with pytest.raises(ImmutableError):
+        minute.save()
+    with pytest.raises(ImmutableError):
+        minute.delete()
+    with pytest.raises(ImmutableError):
+        Minute.objects.update(sha256="0")
+    with pytest.raises(ImmutableError):
+        Minute.objects.all().delete()
+    # The view refuses too: the page shows the validated version, no form to post.
+    response = post(client_for(chair), case, {**PROPOSAL, "free_text": "changed"}, revision=decision.revision)
+    assert response.context["form"] is None
+    decision.refresh_from_db()
+    assert decision.free_text == PROPOSAL["free_text"]
+
+
+def test_admin_cannot_change_or_delete_validated_decisions_and_minutes(admin_client, client_for, chair, case):
+    validate(client_for(chair), case)
+    decision, minute = Decision.objects.get(), Minute.objects.get()
+    assert (
+        admin_client.post(
+            reverse("admin:rcp_decision_change", args=[decision.pk]), {"free_text": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(
+            reverse("admin:rcp_decision_delete", args=[decision.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(reverse("admin:rcp_minute_delete", args=[minute.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(reverse("admin:rcp_minute_change", args=[minute.pk]), {"number": "x"}).status_code
+        == 403
+    )
+    assert Minute.objects.get().number == minute.number
+
+
+def test_an_amendment_is_a_new_version_and_the_old_one_is_kept(client_for, chair, case):
+    client = client_for(chair)
+    validate(client, case)
+    first = Minute.objects.get()
+    client.post(reverse("rcp:decision_amend", args=[first.decision.pk]))
+    draft = Decision.objects.get(status="draft")
+    assert draft.version == 2 and draft.proposals == first.decision.proposals
+    response = validate(client, case, {**PROPOSAL, "p_bma_agent": "zoledronic_acid"}, revision=draft.revision)
+    assert "amendment_reason" in response.context["form"].errors
+    validate(
+        client,
+        case,
+        {**PROPOSAL, "p_bma_agent": "zoledronic_acid", "amendment_reason": "Erreur de saisie"},
+        revision=Decision.objects.get(status="draft").revision,
+    )
+    second = Minute.objects.get(version=2)
+    assert second.number == first.number
+    assert second.snapshot["supersedes"] == {"number": first.number, "version": 1}
+    assert Minute.objects.count() == 2 and bytes(Minute.objects.get(version=1).pdf) == bytes(first.pdf)
+    page = client.get(reverse("rcp:patient_minutes", args=[case.patient.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    groups = page.context["groups"]
+    assert [m.version for m in groups[first.number]] == [2, 1]
+    assert "superseded" in page.content.decode()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(second.pdf))).pages)
+    assert "Erreur de saisie" in text and "remplace la version 1" in text
+
+
+def test_two_people_editing_one_draft_do_not_overwrite_each_other(client_for, chair, clinician, case):
+    first, second = client_for(chair), client_for(clinician)
+    post(first, case, {**PROPOSAL, "free_text": "Version du président"}, HTTP_HX_REQUEST="true")
+    revision = Decision.objects.get().revision
+    # Both opened the draft at this revision; the first saves, then the second.
+    assert (
+        post(
+            first,
+            case,
+            {**PROPOSAL, "free_text": "Président, suite"},
+            revision=revision,
+            HTTP_HX_REQUEST="true",
+        ).status_code
+        == 200
+    )
+    response = post(
+        second, case, {**PROPOSAL, "free_text": "Adjoint"}, revision=revision, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    assert Decision.objects.get().free_text == "Président, suite"
+
+
+def test_autosave_keeps_a_draft_as_the_board_talks(client_for, chair, case):
+    response = post(client_for(chair), case, {"free_text": "Début de discussion"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'name="revision" value="1"' in response.content.decode()
+    assert Decision.objects.get().free_text == "Début de discussion"
+
+
+def test_text_cannot_make_the_renderer_fetch_anything(client_for, chair, case, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the renderer tried to reach the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    hostile = '<img src="http://127.0.0.1:9/tracker.png"> <link rel="stylesheet" href="file:///etc/passwd">'
+    case.question = hostile
+    case.save()
+    validate(client_for(chair), case, {**PROPOSAL, "free_text": hostile})
+    minute = Minute.objects.get()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(minute.pdf))).pages)
+    assert '<img src="http://127.0.0.1:9/tracker.png">' in text  # shown as text, escaped
+    assert "root:x:0" not in text
+
+
+def test_another_centre_gets_404_on_minutes(client_for, chair, outsider, case):
+    validate(client_for(chair), case)
+    minute = Minute.objects.get()
+    client = client_for(outsider)
+    assert client.get(reverse("rcp:minute_pdf", args=[minute.pk])).status_code == 404
+    assert client.get(reverse("rcp:meeting_minutes_pdf", args=[case.meeting.pk])).status_code == 404
+    assert client.get(reverse("rcp:patient_minutes", args=[case.patient.pk])).status_code == 404
+    assert client.get(url(case)).status_code == 404
+
+
+def test_meeting_minutes_gather_every_validated_case(client_for, chair, case, meeting):
+    other = CaseFactory(meeting=meeting, patient__centre=meeting.board.centre, question="Deuxième cas ?")
+    client = client_for(chair)
+    validate(client, case)
+    validate(client, other)
+    response = client.get(reverse("rcp:meeting_minutes_pdf", args=[meeting.pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert case.patient.family_name.upper() in text and "Deuxième cas ?" in text
+    assert len(reader.pages) >= 2
+
+
+def test_minute_numbers_follow_each_other_without_gaps(client_for, chair, meeting):
+    client = client_for(chair)
+    cases = [CaseFactory(meeting=meeting, patient__centre=meeting.board.centre) for _ in range(3)]
+    for case in cases:
+        validate(client, case)
+    numbers = sorted(Minute.objects.values_list("number", flat=True))
+    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3]
+
+
+def test_validation_is_all_or_nothing(chair, case, monkeypatch):
+    from django.test import Client
+
+    Client().force_login(chair)
+    draft = Decision.objects.create(case=case, proposals={"surveillance": {}}, conforms=True)
+
+    def broken(snapshot):
+        raise RuntimeError("renderer down")
+
+    monkeypatch.setattr("rcp.services.render_minute", broken)
+    with pytest.raises(RuntimeError):
+        validate_decision(decision=draft, user=chair)
+    draft.refresh_from_db()
+    assert draft.is_draft and not Minute.objects.exists()
+
+
+def test_validation_refuses_an_empty_decision(chair, case):
+    draft = Decision.objects.create(case=case, conforms=True)
+    with pytest.raises(ValidationError) as error:
+        validate_decision(decision=draft, user=chair)
+    assert "free_text" in error.value.message_dict
+
+
+def test_time_and_size_of_one_minute_and_a_30_case_meeting(client_for, chair, case):
+    started = time.perf_counter()
+    validate(client_for(chair), case)
+    one = time.perf_counter() - started
+    minute = Minute.objects.get()
+    started = time.perf_counter()
+    pdf = render_meeting_minutes([minute.snapshot] * 30, title="30 cases", author="test")
+    thirty = time.perf_counter() - started
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pages >= 30
+    print(
+        f"one minute: {one:.2f} s (validation), {len(bytes(minute.pdf)) / 1024:.0f} KiB; "
+        f"30-case minutes: {thirty:.2f} s, {len(pdf) / 1024:.0f} KiB, {pages} pages"
+    )
+
+
+def test_permission_for_minutes_comes_with_the_roles(viewer):
+    assert viewer.has_perm("rcp.view_minute")
+    assert not Permission.objects.filter(codename="change_minute", group__name="viewer").exists()
+
+
+def test_unknown_user_cannot_validate(case):
+    stranger = UserFactory(username="stranger", centre=case.patient.centre, role="chair")
+    draft = Decision.objects.create(case=case, proposals={"surveillance": {}}, conforms=True)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        validate_decision(decision=draft, user=stranger)
