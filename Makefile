@@ -28,6 +28,8 @@ run: $(VENV)/.installed
 system-deps:
 	@sh .ci/system-deps
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-p no:xdist -k …" for a single process.
+PYTEST_ARGS ?= -n auto
 test: $(VENV)/.installed-dev system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 

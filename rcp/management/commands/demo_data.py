@@ -18,7 +18,7 @@ from patients.prefill import prefill
 from patients.record import PatientRecord
 from rcp.accounts.models import Centre, Specialty, User
 from rcp.accounts.roles import Role, sync_role_groups
-from rcp.models import Board, CaseSubmission, Meeting
+from rcp.models import Board, CaseSubmission, Meeting, Trial
 from scoring import registry
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo database only, documented in the README
@@ -850,6 +850,11 @@ class Command(BaseCommand):
     def _board(self, centre, users):
         """The demo board and its next meeting with an agenda, created once."""
         board, _created = Board.objects.get_or_create(centre=centre)
+        Trial.objects.get_or_create(
+            board=board,
+            name="STEREO-OS",
+            defaults={"description": "Radiothérapie stéréotaxique des métastases osseuses oligométastatiques"},
+        )
         if board.meetings.exists():
             return
         starts = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + timedelta(days=7)
