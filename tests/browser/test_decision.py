@@ -42,7 +42,7 @@ def test_record_a_decision_in_presentation_mode_validate_and_download_the_minute
     with page.expect_download() as download_info:
         page.locator("#validated-versions a[download]").first.click()
     path = download_info.value.path()
-    pdf = open(path, "rb").read()
+    pdf = path.read_bytes()
     minute = Minute.objects.get()
     assert pdf == bytes(minute.pdf)
     assert pdf.startswith(b"%PDF-1.7")

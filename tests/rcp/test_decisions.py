@@ -266,7 +266,8 @@ def test_an_amendment_is_a_new_version_and_the_old_one_is_kept(client_for, chair
     groups = page.context["groups"]
     assert [m.version for m in groups[first.number]] == [2, 1]
     assert "superseded" in page.content.decode()
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(second.pdf))).pages).split())
+    pages = PdfReader(io.BytesIO(bytes(second.pdf))).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
     assert "Erreur de saisie" in text and "remplace la version 1" in text
 
 
