@@ -853,7 +853,7 @@ class Command(BaseCommand):
         Trial.objects.get_or_create(
             board=board,
             name="STEREO-OS",
-            defaults={"description": "Radiothérapie stéréotaxique des métastases osseuses (oligométastatique)"},
+            defaults={"description": "Radiothérapie stéréotaxique, patients oligométastatiques"},
         )
         if board.meetings.exists():
             return
