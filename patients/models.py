@@ -30,13 +30,18 @@ def _decimal_range(low, high):
     return _range(Decimal(str(low)), Decimal(str(high)))
 
 
-class PatientQuerySet(models.QuerySet):
+class CentreScopedQuerySet(models.QuerySet):
+    """Rows that belong to a centre through `centre_path`: a user sees their centre's, nobody else's."""
+
+    centre_path = "centre"
+
     def visible_to(self, user):
-        """The patients this user may see: their centre's, nobody else's."""
         if not user.is_authenticated or user.centre_id is None:
             return self.none()
-        return self.filter(centre_id=user.centre_id)
+        return self.filter(**{f"{self.centre_path}_id": user.centre_id})
 
+
+class PatientQuerySet(CentreScopedQuerySet):
     def search(self, text: str):
         text = (text or "").strip()
         if not text:
@@ -753,6 +758,20 @@ LESION_SCORES = {"mirels": "long_bone", "sins": "spinal", "bilsky": "spinal"}
 
 
 class ScoreAssessmentQuerySet(models.QuerySet):
+    def record(self, result, *, patient, lesion=None, user=None):
+        """Store a computed `scoring` result as it is (inputs, points, total, band, version)."""
+        return self.create(
+            patient=patient,
+            lesion=lesion,
+            score=result.score.slug,
+            version=result.score.version,
+            inputs=result.inputs,
+            points=result.points,
+            total=result.total,
+            band=result.band,
+            created_by=user,
+        )
+
     def latest_per_subject(self):
         """{(slug, lesion id or None): newest assessment}, from rows already ordered newest first."""
         latest = {}

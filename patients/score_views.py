@@ -57,16 +57,8 @@ def score_form(request, pk, slug, lesion_pk=None):
         if form.is_valid() and "save" in request.POST:
             require_write(request.user)
             with transaction.atomic():
-                m.ScoreAssessment.objects.create(
-                    patient=patient,
-                    lesion=lesion,
-                    score=score.slug,
-                    version=score.version,
-                    inputs=form.result.inputs,
-                    points=form.result.points,
-                    total=form.result.total,
-                    band=form.result.band,
-                    created_by=request.user,
+                m.ScoreAssessment.objects.record(
+                    form.result, patient=patient, lesion=lesion, user=request.user
                 )
             messages.success(
                 request,

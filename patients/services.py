@@ -30,16 +30,6 @@ def refresh_lesion_scores(*, record, lesion, user) -> list[ScoreAssessment]:
             if (result.total, result.band) == (saved.total, saved.band):
                 continue
             created.append(
-                ScoreAssessment.objects.create(
-                    patient=record.patient,
-                    lesion=lesion,
-                    score=slug,
-                    version=score.version,
-                    inputs=result.inputs,
-                    points=result.points,
-                    total=result.total,
-                    band=result.band,
-                    created_by=user,
-                )
+                ScoreAssessment.objects.record(result, patient=record.patient, lesion=lesion, user=user)
             )
     return created

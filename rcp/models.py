@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from patients.models import CentreScopedQuerySet
 from rcp.accounts.models import Specialty
 
 # The default quorum of this board (design.md; INCa 2023): three specialties, among them an oncologist
@@ -93,11 +94,8 @@ class Quorum:
         return [" / ".join(str(labels.get(code, code)) for code in group) for group in self.missing_groups]
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None:
-            return self.none()
-        return self.filter(board__centre_id=user.centre_id)
+class MeetingQuerySet(CentreScopedQuerySet):
+    centre_path = "board__centre"
 
     def with_counts(self):
         return self.annotate(case_count=Count("cases", filter=~Q(cases__status="removed")))
@@ -220,11 +218,8 @@ class Attendance(models.Model):
         return self.user.display_name if self.user_id else self.guest_name
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None:
-            return self.none()
-        return self.filter(patient__centre_id=user.centre_id)
+class CaseQuerySet(CentreScopedQuerySet):
+    centre_path = "patient__centre"
 
 
 class CaseSubmission(models.Model):
@@ -333,11 +328,8 @@ class ImmutableError(Exception):
     """A validated decision or a minute was about to change: the record is locked."""
 
 
-class DecisionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None:
-            return self.none()
-        return self.filter(case__patient__centre_id=user.centre_id)
+class DecisionQuerySet(CentreScopedQuerySet):
+    centre_path = "case__patient__centre"
 
     def update(self, **kwargs):
         if self.exclude(status=Decision.Status.DRAFT).exists():
@@ -459,11 +451,8 @@ class Decision(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class MinuteQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None:
-            return self.none()
-        return self.filter(decision__case__patient__centre_id=user.centre_id)
+class MinuteQuerySet(CentreScopedQuerySet):
+    centre_path = "decision__case__patient__centre"
 
     def update(self, **kwargs):
         raise ImmutableError("minutes cannot be updated")

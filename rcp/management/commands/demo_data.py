@@ -976,14 +976,4 @@ class Command(BaseCommand):
             if score.validate(inputs):
                 continue  # incomplete: left for the clinician
             result = score.compute(**inputs)
-            m.ScoreAssessment.objects.create(
-                patient=patient,
-                lesion=lesion,
-                score=score.slug,
-                version=score.version,
-                inputs=result.inputs,
-                points=result.points,
-                total=result.total,
-                band=result.band,
-                created_by=physician,
-            )
+            m.ScoreAssessment.objects.record(result, patient=patient, lesion=lesion, user=physician)
