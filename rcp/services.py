@@ -75,7 +75,7 @@ def validate_decision(*, decision, user) -> Minute:
     """Validate a draft: freeze the snapshot, number the minute, produce the PDF and its SHA-256. One
     transaction: if any step fails, nothing is validated."""
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("case__meeting__board", "case__patient")
         .get(pk=decision.pk)
     )
