@@ -73,12 +73,14 @@ class DecisionForm(forms.ModelForm):
                 field.initial = initial
                 self.fields[_name(key, detail)] = field
                 names.append(_name(key, detail))
+            details_row = Div(
+                *[Div(n, css_class="col-md-6") for n in names[1:]], css_class="row ms-3 proposal-details"
+            )
             groups.append(
                 Div(
-                    Field(names[0], wrapper_class="fw-bold"),
-                    *[Div(n, css_class="ms-4") for n in names[1:]],
-                    css_class="proposal mb-2",
-                    data_proposal=key,
+                    Field(names[0], wrapper_class="fw-bold proposal-toggle"),
+                    details_row,
+                    css_class="proposal mb-1",
                 )
             )
         if self.instance.version == 1:
