@@ -13,7 +13,7 @@ from .access import can_submit, get_case_for_user, get_meeting_for_user
 from .conformity import contradictions
 from .decision_forms import DecisionForm
 from .dossier import dossiers
-from .minutes import render_meeting_minutes
+from .minutes import render_meeting_minutes, zoledronic_dose
 from .models import Decision, Minute, Trial
 from .services import DraftConflict, amend_decision, can_validate, save_draft, validate_decision
 
@@ -82,6 +82,8 @@ def decision_edit(request, pk):
                         request, "rcp/includes/draft_saved.html", {"errors": form.errors}, status=400
                     )
     proposals = form.instance.proposals if form is not None else {}
+    if form is not None:
+        form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.facts)
     context = {
         "case": case,
         "dossier": dossier,
@@ -95,6 +97,20 @@ def decision_edit(request, pk):
         "present": present,
     }
     return render(request, "rcp/decision.html", context, status=status)
+
+
+def _zoledronic_help(facts) -> str:
+    dose = zoledronic_dose(facts)
+    if dose is None:
+        return _("No creatinine clearance in the record: the zoledronic acid dose cannot be computed.")
+    if dose["dose_mg"] is None:
+        return _("Clearance %(clearance)s mL/min: zoledronic acid is not recommended; prefer denosumab.") % {
+            "clearance": dose["clearance_ml_min"]
+        }
+    return _("Clearance %(clearance)s mL/min: zoledronic acid %(dose)s mg every 4 weeks (product label).") % {
+        "clearance": dose["clearance_ml_min"],
+        "dose": dose["dose_mg"],
+    }
 
 
 def _conflict(request, current):

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from rcp.accounts.models import Specialty
+from scoring import formulas
 
 from .conformity import contradictions
 from .pdf import PdfAttachment, render_pdf
@@ -39,8 +40,18 @@ def _score(row_score, saved):
     }
 
 
-def decision_data(decision) -> dict:
+def zoledronic_dose(facts) -> dict | None:
+    """The zoledronic acid dose for the current clearance (product label), or None without a clearance."""
+    clearance = facts.get("creatinine_clearance")
+    if clearance is None:
+        return None
+    return {"clearance_ml_min": round(clearance, 1), "dose_mg": formulas.zoledronic_acid_dose(clearance)}
+
+
+def decision_data(decision, facts=None) -> dict:
     """The structured decision (embedded as JSON in the minute)."""
+    bma = (decision.proposals or {}).get("bma") or {}
+    dose = zoledronic_dose(facts or {}) if bma.get("agent") == "zoledronic_acid" else None
     return _plain(
         {
             "case": decision.case_id,
@@ -61,6 +72,7 @@ def decision_data(decision) -> dict:
             "amendment_reason": decision.amendment_reason,
             "contradictions_confirmed": decision.contradictions_confirmed,
             "quorum_override": decision.quorum_override,
+            "zoledronic_acid": dose,
         }
     )
 
@@ -174,7 +186,7 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
             "findings": [f.as_dict(figures=True) for f in record.findings],
             "skeleton_svg": str(dossier.skeleton),
             "contradictions": contradictions(decision.proposals, record.findings),
-            "decision": decision_data(decision),
+            "decision": decision_data(decision, record.facts),
             "validation": {
                 "number": number,
                 "version": decision.version,

@@ -398,3 +398,19 @@ def test_unknown_user_cannot_validate(case):
 
     with pytest.raises(PermissionDenied):
         validate_decision(decision=draft, user=stranger)
+
+
+def test_zoledronic_acid_gets_its_dose_for_the_current_clearance(client_for, chair, case):
+    # Creatinine 80 µmol/L, 70 kg, woman born in 1958: Cockcroft–Gault about 66 mL/min → 4 mg.
+    client = client_for(chair)
+    page = client.get(url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "zoledronic acid 4.0 mg every 4 weeks" in page
+    validate(client, case, {**PROPOSAL, "p_bma_agent": "zoledronic_acid"})
+    dose = Minute.objects.get().snapshot["decision"]["zoledronic_acid"]
+    assert dose["dose_mg"] == 4.0 and dose["clearance_ml_min"] > 60
+
+
+def test_renal_failure_says_zoledronic_acid_is_not_recommended(client_for, chair, case):
+    case.patient.labresults.update(creatinine=Decimal("300"))
+    page = client_for(chair).get(url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "zoledronic acid is not recommended; prefer denosumab" in page
