@@ -392,3 +392,22 @@ def test_board_has_the_default_quorum_rule(centre):
 
 def test_labs_decimal_factory_is_usable(meeting):
     assert LabFactory(patient=PatientFactory(centre=meeting.board.centre)).calcium == Decimal("2.40")
+
+
+def test_every_board_page_needs_a_login(client, meeting):
+    case = CaseFactory(meeting=meeting, patient__centre=meeting.board.centre)
+    urls = [
+        reverse("rcp:meetings"),
+        meeting.get_absolute_url(),
+        reverse("rcp:meeting_dossier", args=[meeting.pk]),
+        reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]),
+        reverse("rcp:present", args=[meeting.pk, 1]),
+        reverse("rcp:case", args=[case.pk]),
+        reverse("rcp:decision", args=[case.pk]),
+        reverse("rcp:case_create"),
+        reverse("rcp:board", args=[meeting.board.pk]),
+        reverse("rcp:patient_minutes", args=[case.patient.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
