@@ -158,4 +158,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The PDF renderer's libraries narrate every step at INFO: keep their warnings only.
+    "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint")},
 }

@@ -41,6 +41,12 @@ def _save(form, user):
     return obj
 
 
+def _attendance(meeting):
+    """(attendances with their users, quorum of those present), in one query."""
+    attendances = list(meeting.attendances.select_related("user"))
+    return attendances, meeting.board.quorum([a.specialty for a in attendances if a.present])
+
+
 def _agenda_cases(meeting):
     return meeting.agenda().select_related("patient", "presenting_physician")
 
@@ -117,8 +123,7 @@ def meeting_status(request, pk, action):
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     agenda = dossiers(request.user, _agenda_cases(meeting))
-    attendances = list(meeting.attendances.select_related("user"))
-    quorum = meeting.board.quorum([a.specialty for a in attendances if a.present])
+    attendances, quorum = _attendance(meeting)
     context = {
         "meeting": meeting,
         "agenda": agenda,
@@ -385,12 +390,12 @@ def meeting_dossier(request, pk):
 
 
 def _meeting_dossier_context(request, meeting):
-    attendances = list(meeting.attendances.select_related("user"))
+    attendances, quorum = _attendance(meeting)
     return {
         "meeting": meeting,
         "agenda": dossiers(request.user, _agenda_cases(meeting)),
         "attendances": attendances,
-        "quorum": meeting.board.quorum([a.specialty for a in attendances if a.present]),
+        "quorum": quorum,
         "generated_at": timezone.now(),
     }
 
