@@ -1,11 +1,27 @@
 """Writes that span several models of the record."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from scoring import ScoreInputError, registry
 
 from .models import ScoreAssessment
 from .prefill import prefill
+
+
+def save_record(form, *, user, patient=None):
+    """Save a form of the record in one transaction, attributed to `user` in the history, and mark the
+    patient's last activity."""
+    from .models import Patient
+
+    with transaction.atomic():
+        obj = form.save(commit=False)
+        obj._history_user = user
+        obj.save()
+        form.save_m2m()
+        if patient is not None and obj is not patient:
+            Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
+    return obj
 
 
 def refresh_lesion_scores(*, record, lesion, user) -> list[ScoreAssessment]:

@@ -1,9 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +10,7 @@ from . import models as m
 from .access import can_write, get_patient_for_user, require_write
 from .history import patient_history
 from .record import PatientRecord
+from .services import save_record
 
 PAGE_SIZE = 25
 
@@ -25,18 +24,6 @@ RECORD_KINDS = {
     "treatment": (m.Treatment, forms.TreatmentForm),
     "event": (m.SkeletalEvent, forms.SkeletalEventForm),
 }
-
-
-def _save(form, request, patient=None):
-    """One transaction per write; the change is attributed to the user in the history."""
-    with transaction.atomic():
-        obj = form.save(commit=False)
-        obj._history_user = request.user
-        obj.save()
-        form.save_m2m()
-        if patient is not None and obj is not patient:
-            m.Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
-    return obj
 
 
 def _form_page(request, form, *, title, patient=None, cancel_url=None, status=200):
@@ -67,7 +54,7 @@ def patient_create(request):
         raise Http404
     form = forms.PatientForm(request.POST or None, centre=request.user.centre)
     if request.method == "POST" and form.is_valid():
-        patient = _save(form, request)
+        patient = save_record(form, user=request.user)
         messages.success(request, _("Patient created. Add the primary tumour next."))
         return redirect("patients:tumour", pk=patient.pk)
     return _form_page(request, form, title=_("New patient"), cancel_url="patients:list")
@@ -89,7 +76,7 @@ def patient_edit(request, pk):
     patient = get_patient_for_user(request.user, pk, write=True)
     form = forms.PatientForm(request.POST or None, instance=patient, centre=patient.centre)
     if request.method == "POST" and form.is_valid():
-        _save(form, request)
+        save_record(form, user=request.user)
         messages.success(request, _("Identity saved."))
         return redirect(patient)
     return _form_page(request, form, title=_("Identity"), patient=patient)
@@ -101,7 +88,7 @@ def tumour_edit(request, pk):
     tumour = m.PrimaryTumour.objects.filter(patient=patient).first() or m.PrimaryTumour(patient=patient)
     form = forms.PrimaryTumourForm(request.POST or None, instance=tumour)
     if request.method == "POST" and form.is_valid():
-        _save(form, request, patient)
+        save_record(form, user=request.user, patient=patient)
         messages.success(request, _("Primary tumour saved."))
         return redirect(patient)
     return _form_page(request, form, title=_("Primary tumour"), patient=patient)
@@ -127,7 +114,7 @@ def record_edit(request, pk, kind, record_pk=None):
         title = _("Edit: %(what)s") % {"what": instance}
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        obj = _save(form, request, patient)
+        obj = save_record(form, user=request.user, patient=patient)
         messages.success(request, _("%(what)s saved.") % {"what": str(model._meta.verbose_name).capitalize()})
         if kind == "exam" and record_pk is None:
             return redirect("patients:lesion_add", pk=patient.pk, exam_pk=obj.pk)
@@ -150,7 +137,7 @@ def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
         title = _("Edit the bone lesion — %(exam)s") % {"exam": lesion.exam}
     form = forms.BoneLesionForm(request.POST or None, instance=lesion)
     if request.method == "POST" and form.is_valid():
-        _save(form, request, patient)
+        save_record(form, user=request.user, patient=patient)
         messages.success(request, _("Bone lesion saved: %(site)s.") % {"site": lesion.site_label})
         if "add_another" in request.POST:
             return redirect("patients:lesion_add", pk=patient.pk, exam_pk=lesion.exam_id)

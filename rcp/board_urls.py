@@ -23,6 +23,9 @@ urlpatterns = [
         views.present_lesion,
         name="present_lesion",
     ),
+    path(
+        "meetings/<int:pk>/present/<int:number>/add/<slug:kind>/", views.present_record, name="present_record"
+    ),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_dossier, name="case"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +18,8 @@ from patients.access import can_write
 from patients.forms import BoneLesionForm
 from patients.models import BoneLesion
 from patients.record import PatientRecord
-from patients.services import refresh_lesion_scores
+from patients.services import refresh_lesion_scores, save_record
+from patients.views import RECORD_KINDS
 
 from . import forms
 from .access import can_organise, can_submit, get_case_for_user, get_meeting_for_user
@@ -475,8 +477,34 @@ def present_lesion(request, pk, number, lesion_pk):
             refresh_lesion_scores(
                 record=record, lesion=BoneLesion.objects.get(pk=lesion.pk), user=request.user
             )
-        response = render(request, "rcp/includes/panel_saved.html", {"lesion": lesion})
+        response = render(request, "rcp/includes/panel_saved.html", {"saved": lesion})
         response["HX-Trigger"] = json.dumps({"case-changed": {"lesion": lesion.pk}})
         return response
-    context = {"form": form, "lesion": lesion, "meeting": meeting, "number": number}
-    return render(request, "rcp/includes/panel_lesion.html", context, status=400 if form.errors else 200)
+    action = reverse("rcp:present_lesion", args=[meeting.pk, number, lesion.pk])
+    context = {"form": form, "title": lesion.site_label, "action": action}
+    return render(request, "rcp/includes/panel_form.html", context, status=400 if form.errors else 200)
+
+
+# The parts of the record that can be added from the side panel during the meeting.
+PANEL_KINDS = ("lab", "assessment", "site", "event")
+
+
+@require_http_methods(["GET", "POST"])
+def present_record(request, pk, number, kind):
+    """Add a missing lab, assessment, site or event from the side panel; the case then refreshes."""
+    meeting, _cases, dossier = _presented(request, pk, number)
+    if not can_write(request.user):
+        raise PermissionDenied
+    if kind not in PANEL_KINDS:
+        raise Http404
+    patient = dossier.record.patient
+    model, form_class = RECORD_KINDS[kind]
+    form = form_class(request.POST or None, instance=model(patient=patient))
+    if request.method == "POST" and form.is_valid():
+        obj = save_record(form, user=request.user, patient=patient)
+        response = render(request, "rcp/includes/panel_saved.html", {"saved": obj})
+        response["HX-Trigger"] = json.dumps({"case-changed": {"kind": kind}})
+        return response
+    action = reverse("rcp:present_record", args=[meeting.pk, number, kind])
+    context = {"form": form, "title": model._meta.verbose_name, "action": action}
+    return render(request, "rcp/includes/panel_form.html", context, status=400 if form.errors else 200)

@@ -174,3 +174,23 @@ def test_viewer_cannot_correct_from_presentation(client_for, viewer, meeting):
     lesion = m.BoneLesion.objects.get(exam__patient=case.patient)
     url = reverse("rcp:present_lesion", args=[meeting.pk, 1, lesion.pk])
     assert client_for(viewer).get(url).status_code == 403
+
+
+def test_a_missing_lab_is_added_from_the_side_panel_and_the_findings_refresh(client_for, clinician, meeting):
+    add_case(meeting)
+    url = reverse("rcp:present_record", args=[meeting.pk, 1, "lab"])
+    client = client_for(clinician)
+    assert 'name="calcium"' in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    refused = client.post(url, {"date": "2999-01-01", "calcium": "3.9"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 400 and 'value="3.9"' in refused.content.decode()
+    from django.utils import timezone
+
+    response = client.post(
+        url,
+        {"date": timezone.localdate().isoformat(), "calcium": "3.90", "albumin": "40"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "case-changed" in response["HX-Trigger"]
+    page = client.get(reverse("rcp:present", args=[meeting.pk, 1]), {"part": "case"}, HTTP_HX_REQUEST="true")
+    assert 'data-rule="CA-CRISIS"' in page.content.decode()
+    assert client.get(reverse("rcp:present_record", args=[meeting.pk, 1, "treatment"])).status_code == 404
