@@ -141,7 +141,10 @@ class CaseForm(forms.ModelForm):
 
 class AttendanceForm(forms.Form):
     present = forms.ModelMultipleChoiceField(
-        label=_("Present"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Present"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, meeting, **kwargs):
@@ -158,6 +161,10 @@ class GuestForm(forms.ModelForm):
         model = Attendance
         fields = ["guest_name", "specialty"]
         labels = {"guest_name": _("Guest's name")}
+        widgets = {
+            "guest_name": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "specialty": forms.Select(attrs={"class": "form-select form-select-sm"}),
+        }
         help_texts = {
             "guest_name": _("A participant without an account, e.g. the patient's general practitioner.")
         }
