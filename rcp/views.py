@@ -34,13 +34,10 @@ def _board_for(user) -> Board:
     return board or Board.objects.create(centre=user.centre)
 
 
-def _save(form, user):
-    with transaction.atomic():
-        obj = form.save(commit=False)
-        obj._history_user = user
-        obj.save()
-        form.save_m2m()
-    return obj
+def _form_page(request, form, title):
+    return render(
+        request, "rcp/form.html", {"form": form, "title": title}, status=400 if form.errors else 200
+    )
 
 
 def _attendance(meeting):
@@ -97,13 +94,11 @@ def meeting_edit(request, pk=None):
         meeting = get_meeting_for_user(request.user, pk, organise=True)
     form = forms.MeetingForm(request.POST or None, instance=meeting, centre=request.user.centre)
     if request.method == "POST" and form.is_valid():
-        meeting = _save(form, request.user)
+        meeting = save_record(form, user=request.user)
         messages.success(request, _("Meeting saved."))
         return redirect(meeting)
     title = _("New meeting") if pk is None else _("Edit the meeting")
-    return render(
-        request, "rcp/form.html", {"form": form, "title": title}, status=400 if form.errors else 200
-    )
+    return _form_page(request, form, title)
 
 
 @require_POST
@@ -249,12 +244,7 @@ def case_create(request):
             return redirect(case.meeting)
         messages.success(request, _("Case submitted: it waits for the next meeting to be opened."))
         return redirect("rcp:meetings")
-    return render(
-        request,
-        "rcp/form.html",
-        {"form": form, "title": _("Submit a case to the board")},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("Submit a case to the board"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,15 +255,10 @@ def case_edit(request, pk):
     form.fields["patient"].disabled = True
     if request.method == "POST" and form.is_valid():
         case.urgency = form.cleaned_data["urgency"]
-        _save(form, request.user)
+        save_record(form, user=request.user)
         messages.success(request, _("Case saved."))
         return redirect(case.meeting or "rcp:meetings")
-    return render(
-        request,
-        "rcp/form.html",
-        {"form": form, "title": _("Edit the case")},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("Edit the case"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -293,12 +278,7 @@ def case_postpone(request, pk):
             case.save()
         messages.success(request, _("Case postponed to %(meeting)s.") % {"meeting": case.meeting})
         return redirect(origin)
-    return render(
-        request,
-        "rcp/form.html",
-        {"form": form, "title": _("Postpone the case")},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("Postpone the case"))
 
 
 @require_POST
@@ -369,12 +349,7 @@ def board_edit(request, pk):
         form.save()
         messages.success(request, _("Quorum rule saved."))
         return redirect("rcp:meetings")
-    return render(
-        request,
-        "rcp/form.html",
-        {"form": form, "title": _("Quorum rule")},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, _("Quorum rule"))
 
 
 # Dossiers -------------------------------------------------------------------------------------------
