@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class RcpConfig(AppConfig):
     name = "rcp"
     verbose_name = _("Tumour board")
+
+    def ready(self):
+        from django.core import checks
+
+        checks.register(secret_key_is_configured, checks.Tags.security, deploy=True)
+
+
+def secret_key_is_configured(app_configs=None, **kwargs):
+    from django.conf import settings
+    from django.core.checks import Error
+
+    if settings.DEBUG or getattr(settings, "SECRET_KEY_FROM_ENVIRONMENT", True):
+        return []
+    return [
+        Error(
+            "SECRET_KEY is not set: sessions would not survive a restart.",
+            hint="Set SECRET_KEY.",
+            id="rcp.E001",
+        )
+    ]
