@@ -4,7 +4,7 @@ Derived values (age, stage, corrected calcium, creatinine clearance, scores) are
 facts by `scoring` and never stored twice.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -64,8 +64,6 @@ class PatientQuerySet(CentreScopedQuerySet):
 def _parse_date(text: str) -> date | None:
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            from datetime import datetime
-
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             continue
@@ -484,14 +482,6 @@ class ImagingExam(ClinicalRecord):
         return f"{self.get_modality_display()} — {self.date:%d/%m/%Y}"
 
 
-class BoneLesionQuerySet(models.QuerySet):
-    def of_patient(self, patient):
-        return self.filter(exam__patient=patient)
-
-    def spinal(self):
-        return self.filter(site=c.SkeletalSite.VERTEBRA)
-
-
 class BoneLesion(models.Model):
     exam = models.ForeignKey(
         ImagingExam, verbose_name=_("imaging exam"), on_delete=models.CASCADE, related_name="lesions"
@@ -543,8 +533,6 @@ class BoneLesion(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
-
-    objects = BoneLesionQuerySet.as_manager()
 
     SPINAL_ONLY = ("collapse", "posterolateral", "alignment", "bilsky")
 
@@ -717,10 +705,6 @@ class Treatment(ClinicalRecord):
                 detail = f"{detail} ({self.get_rt_technique_display()})"
         parts = [str(self.get_category_display()), str(detail), self.name, self.target]
         return " — ".join(part for part in parts if part)
-
-    @property
-    def is_ongoing(self) -> bool:
-        return self.end_date is None
 
     def clean(self):
         errors = {}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import centre_users
 from .models import Decision, Trial
-from .proposals import EXAMS, PROPOSALS
+from .proposals import PROPOSALS
 
 MULTIPLE = {("exams", "which")}
 
@@ -121,6 +121,3 @@ class DecisionForm(forms.ModelForm):
             self.add_error("deviation_text", _("Say what the other reason is."))
         self.instance.proposals = self.proposals()
         return data
-
-
-EXAM_LABELS = dict(EXAMS)

@@ -160,10 +160,6 @@ class Meeting(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
-    @property
-    def accepts_cases(self) -> bool:
-        return self.status == self.Status.PLANNED
-
     def agenda(self):
         return self.cases.exclude(status=CaseSubmission.Status.REMOVED).order_by("position", "pk")
 
