@@ -20,7 +20,7 @@ run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py demo_data
 	@echo ""
 	@echo "  Site:     http://127.0.0.1:$(PORT)/"
-	@echo "  Log in as chair, coordinator, clinician, viewer, radiotherapist or surgeon (demo centre), or outsider (another centre)."
+	@echo "  Log in as chair, coordinator, clinician, viewer, radiotherapist, surgeon or privacy (demo centre), or outsider (another centre)."
 	@echo "  Password: demo"
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

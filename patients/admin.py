@@ -6,24 +6,19 @@ Staff who are not superusers see only their centre's data, as on the site.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rcp.accounts.admin import CentreScopedAdminMixin
+
 from . import models as m
 
 
-class CentreScopedAdmin(SimpleHistoryAdmin):
-    centre_path = "patient__centre"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.centre_path}_id": request.user.centre_id})
+class CentreScopedAdmin(CentreScopedAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(m.Patient)
 class PatientAdmin(CentreScopedAdmin):
-    centre_path = "centre"
     list_display = ["family_name", "given_names", "birth_date", "hospital_id", "centre", "updated_at"]
-    list_filter = ["centre", "sex"]
+    list_filter = [("centre", admin.RelatedOnlyFieldListFilter), "sex"]
     search_fields = ["family_name", "given_names", "hospital_id", "ins"]
     list_select_related = ["centre"]
     raw_id_fields = ["referring_physician"]
@@ -62,7 +57,7 @@ class LabResultAdmin(PatientChildAdmin):
     list_display = ["patient", "date", "calcium", "albumin", "creatinine"]
 
 
-class BoneLesionInline(admin.TabularInline):
+class BoneLesionInline(CentreScopedAdminMixin, admin.TabularInline):
     model = m.BoneLesion
     extra = 0
 
@@ -86,7 +81,6 @@ class ImagingExamAdmin(PatientChildAdmin):
 
 @admin.register(m.BoneLesion)
 class BoneLesionAdmin(CentreScopedAdmin):
-    centre_path = "exam__patient__centre"
     list_display = ["exam", "site", "vertebral_level", "lesion_type", "bilsky"]
     raw_id_fields = ["exam"]
     list_select_related = ["exam", "exam__patient"]

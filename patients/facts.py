@@ -1,39 +1,244 @@
-"""The facts of a patient for the guideline's rules (`scoring.rules.evaluate`), read from a loaded record.
+"""The facts of a patient for the guideline's rules, version 2 (`scoring.rules.evaluate`), read from a
+loaded record.
 
 Pure on a `PatientRecord` (its prefetched rows): no query of its own, whatever the size of the record.
 A fact the record does not hold is left out (unknown), never guessed. Conventions, where the record
 needs reading:
-- a lesion seen on several exams counts once (same site, level, rib and side); each distinct lesion
-  is one metastatic bone site;
-- a cord compression or a motor deficit is "current" when dated within the last 30 days
-  (`RECENT_DAYS`); an older one is history, not an emergency;
-- the imaging list is the record of what was done: no whole-spine MRI recorded means none done.
+- a lesion seen on several exams is one tracked lesion (same site, level, rib and side); each of its
+  observed fields reads from the newest observation that records it; each tracked lesion is one
+  metastatic bone site;
+- a neurological deficit, or a cord compression event, is "now" when recorded within the last 30 days
+  (`thresholds.RECENT_NEUROLOGY_DAYS`); an older one is history, not an emergency;
+- the imaging list is the record of what was done: no whole-spine MRI recorded means none done; the
+  event list is the record of what happened: no recent cord compression event means none;
+- a local treatment concerns a lesion only when its free-text target names it unambiguously
+  (`patients.lesion_links`, interim until treatments are linked to lesions in the record).
+
+What the current record cannot tell yet, and so stays unknown (or, for the facts rules.md reads as
+False when absent, absent): the pain of each lesion and whether it is mechanical, a lesion's canal
+narrowing, tumour–cord distance and predominant soft-tissue extension, a cord compression at a
+lesion other than through its Bilsky grade, a sensory level or sphincter disturbance (so a normal
+neurological examination cannot be told apart from an incomplete one), metabolic radiotherapy,
+active infection and uncontrolled coagulopathy.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scoring import ScoreInputError
+from scoring import thresholds as th
+from scoring.rules import FACT_SPECS, LESION_FACT_SPECS
+
 from . import choices as c
+from .lesion_links import linked_lesions
 from .prefill import NOT_VISCERAL
 
-RECENT_DAYS = 30
 GCSF_NAMES = re.compile(r"g-?csf|filgrastim|lenograstim", re.IGNORECASE)
-BILSKY_ORDER = ["0", "1a", "1b", "1c", "2", "3"]
 SPINE_MRI = {c.Modality.SPINE_MRI, c.Modality.WHOLE_BODY_MRI}
+DEFICIT_GRADES = {"A", "B", "C", "D", "D1", "D2", "D3"}  # Frankel A–D (D1–D3 are sub-grades of D)
+
+# The region of rules.md for each site of the record's skeletal taxonomy. The sacrum is recorded as
+# the vertebral levels S1–S5 and belongs to the spine, as in SINS (scores.md: S2–S5 "rigid", L5–S1
+# "junctional"); the coccyx, which SINS does not score, is "other".
+REGION_OF_SITE = {
+    c.SkeletalSite.VERTEBRA: "spine",
+    **dict.fromkeys(c.LONG_BONES, "long_bone"),
+    **dict.fromkeys(c.PELVIS, "pelvis"),
+    c.SkeletalSite.RIB: "rib",
+}
+WEIGHT_BEARING = c.LOWER_LIMB_LONG_BONES | c.PELVIS  # rules.md: lower-limb long bone, or pelvis/acetabulum
+PROXIMAL_FEMUR_OR_PELVIS = c.PROXIMAL_FEMUR | c.PELVIS
+# What leaves a lesion fixed (rules.md `stabilised`: osteosynthesis, arthroplasty, spinal fixation or
+# cementoplasty), and what removes it (a resected lesion is not listed).
+STABILISING_SURGERY = {
+    c.SurgeryType.PROPHYLACTIC_FIXATION,
+    c.SurgeryType.OSTEOSYNTHESIS,
+    c.SurgeryType.ARTHROPLASTY,
+    c.SurgeryType.STABILISATION,
+}
+STABILISING_PROCEDURES = {
+    c.IRProcedure.CEMENTOPLASTY,
+    c.IRProcedure.VERTEBROPLASTY,
+    c.IRProcedure.SCREW_FIXATION,
+}
+RESECTION = c.SurgeryType.RESECTION_RECONSTRUCTION
+LOCAL_TREATMENTS = {
+    c.TreatmentCategory.SURGERY,
+    c.TreatmentCategory.RADIOTHERAPY,
+    c.TreatmentCategory.INTERVENTIONAL,
+}
 
 
-def _latest(record, attribute):
-    return record.latest(attribute)[0]
+@dataclass
+class TrackedLesion:
+    """One lesion of the patient, seen on one exam or several: its observations, newest first."""
+
+    observations: list
+    label: str = ""
+    treatments: list = field(default_factory=list)  # local treatments linked to it, oldest first
+
+    @property
+    def latest(self):
+        return self.observations[0]
+
+    # What identifies the lesion: the same on every observation.
+    site = property(lambda self: self.latest.site)
+    vertebral_level = property(lambda self: self.latest.vertebral_level)
+    rib_number = property(lambda self: self.latest.rib_number)
+    side = property(lambda self: self.latest.side)
+
+    def observed(self, name):
+        """The newest recorded value of an observed field (None or "" means not recorded)."""
+        return next((value for o in self.observations if (value := getattr(o, name)) not in (None, "")), None)
+
+    @property
+    def region(self) -> str:
+        return REGION_OF_SITE.get(self.site, "other")
 
 
-def _distinct(lesions):
-    return {
-        (lesion.site, lesion.vertebral_level, lesion.rib_number, lesion.side): lesion for lesion in lesions
+def _observed_on(lesion) -> tuple:
+    return (lesion.exam.date, lesion.exam.pk, lesion.pk)
+
+
+def _key(lesion) -> tuple:
+    return (lesion.site, lesion.vertebral_level, lesion.rib_number, lesion.side)
+
+
+def _anatomical_order(lesion: TrackedLesion) -> tuple:
+    sites = list(c.SkeletalSite.values)
+    levels = c.VERTEBRAL_LEVELS
+    level = levels.index(lesion.vertebral_level) if lesion.vertebral_level in levels else -1
+    return (sites.index(lesion.site), level, lesion.rib_number or 0, lesion.side)
+
+
+def tracked_lesions(record) -> list[TrackedLesion]:
+    """The patient's distinct lesions in anatomical order (spine from C1 down, then the other sites in
+    the order of the taxonomy), each labelled as the board names it (the site's label, made unique),
+    with the local treatments whose target names it."""
+    groups: dict[tuple, list] = {}
+    for row in sorted(record.lesions, key=_observed_on, reverse=True):
+        groups.setdefault(_key(row), []).append(row)
+    lesions = sorted((TrackedLesion(rows) for rows in groups.values()), key=_anatomical_order)
+    seen: dict[str, int] = {}
+    for lesion in lesions:
+        label = str(lesion.latest.site_label)
+        seen[label] = seen.get(label, 0) + 1
+        lesion.label = label if seen[label] == 1 else f"{label} ({seen[label]})"
+    for treatment in record.treatments:
+        if treatment.category in LOCAL_TREATMENTS:
+            for lesion in linked_lesions(treatment.target, lesions):
+                lesion.treatments.append(treatment)
+    return lesions
+
+
+def _is_resected(lesion: TrackedLesion, today) -> bool:
+    """Resected by a linked resection surgery, and not seen again on a later exam."""
+    resections = [
+        t.start_date
+        for t in lesion.treatments
+        if t.category == c.TreatmentCategory.SURGERY and t.surgery_type == RESECTION and t.start_date <= today
+    ]
+    return bool(resections) and lesion.latest.exam.date <= max(resections)
+
+
+def _latest_saved(record, slug, lesion: TrackedLesion):
+    """The newest saved assessment of a lesion score over all the lesion's observations."""
+    saved = [
+        assessment
+        for row in lesion.observations
+        if (assessment := record.latest_scores.get((slug, row.pk))) is not None
+    ]
+    return max(saved, key=lambda a: (a.created_at, a.pk), default=None)
+
+
+def _treatment_facts(lesion: TrackedLesion, today) -> dict:
+    facts = {}
+    done = [t for t in lesion.treatments if t.start_date <= today]
+    surgeries = [t for t in done if t.category == c.TreatmentCategory.SURGERY]
+    courses = [t for t in done if t.category == c.TreatmentCategory.RADIOTHERAPY]
+    if any(t.surgery_type in STABILISING_SURGERY for t in surgeries) or any(
+        t.category == c.TreatmentCategory.INTERVENTIONAL and t.ir_procedure in STABILISING_PROCEDURES
+        for t in done
+    ):
+        facts["stabilised"] = True
+    if surgeries:
+        surgery = max(t.start_date for t in surgeries)
+        facts["surgery_date"] = surgery
+        facts["rt_after_surgery"] = any(t.start_date > surgery for t in courses)
+    if courses:
+        facts["last_rt_date"] = max(t.start_date for t in courses)
+    return facts
+
+
+def lesion_facts(record, lesion: TrackedLesion, today) -> dict:
+    """The facts of rules.md for one tracked lesion."""
+    facts = {
+        "label": lesion.label,
+        "region": lesion.region,
+        "weight_bearing": lesion.site in WEIGHT_BEARING,
+        "proximal_femur_or_pelvis": lesion.site in PROXIMAL_FEMUR_OR_PELVIS,
     }
+    mirels = _latest_saved(record, "mirels", lesion)
+    if mirels is not None:
+        facts["mirels"] = mirels.total
+    if lesion.region == "spine":
+        sins = _latest_saved(record, "sins", lesion)
+        if sins is not None:
+            facts["sins"] = sins.total
+        # Bilsky is read on the imaging: the newest observation that grades it, else a saved grade.
+        saved_bilsky = _latest_saved(record, "bilsky", lesion)
+        bilsky = lesion.observed("bilsky") or (saved_bilsky.inputs.get("grade") if saved_bilsky else None)
+        if bilsky:
+            facts["bilsky"] = bilsky
+            if bilsky in th.BILSKY_HIGH_GRADES:  # grades 2 and 3 are, by definition, cord compression
+                facts["cord_compression"] = True
+    fracture = lesion.observed("fracture")
+    if fracture is not None:
+        facts["fractured"] = fracture
+    facts.update(_treatment_facts(lesion, today))
+    return facts
+
+
+def _neurological_deficit(record, recent) -> bool | None:
+    """True: the newest Frankel grade, recorded in the last 30 days, is A–D with an onset in the last
+    30 days or no onset recorded. Frankel E cannot give False: the record holds no sensory level or
+    sphincter sign, so a normal examination is not established (rules.md); unknown then."""
+    graded = next((a for a in record.assessments if a.frankel), None)
+    if graded is None or graded.date < recent or graded.frankel not in DEFICIT_GRADES:
+        return None
+    onset = graded.motor_deficit_onset
+    return True if onset is None or onset >= recent else None
+
+
+def _spinal_cord_compression(record, recent, deficit, lesions) -> bool | None:
+    """An MSCC event in the last 30 days, or a lesion with cord compression and a neurological
+    deficit; False when neither is recorded and no lesion is known to compress the cord."""
+    events = [e for e in record.patient.skeletalevents.all() if e.kind == c.EventKind.CORD_COMPRESSION]
+    compressing = any(lesion.get("cord_compression") for lesion in lesions)
+    if any(e.date >= recent for e in events) or (compressing and deficit):
+        return True
+    return None if compressing else False
+
+
+def _creatinine(record, bma) -> dict:
+    """creatinine_latest; creatinine_baseline under zoledronic acid: the last value before it started
+    (a sample of the day it started counts as before: it is drawn before the infusion), else its first."""
+    values = [
+        (row.lab.date, float(row.lab.creatinine)) for row in record.labs if row.lab.creatinine is not None
+    ]
+    if not values:
+        return {}
+    facts = {"creatinine_latest": values[0][1]}  # labs are newest first
+    if bma is not None and bma.bone_agent == c.BoneAgent.ZOLEDRONIC_ACID:
+        before = [value for day, value in values if day <= bma.start_date]
+        after = [value for day, value in reversed(values) if day > bma.start_date]
+        baseline = before[0] if before else after[0]
+        facts["creatinine_baseline"] = baseline
+    return facts
 
 
 def _treatments(record, category):
@@ -45,20 +250,13 @@ def _current(treatments):
     return ongoing[-1] if ongoing else None
 
 
-def _saved_totals(record, slug):
-    return [
-        a.total
-        for (score, _lesion), a in record.latest_scores.items()
-        if score == slug and a.total is not None
-    ]
-
-
 def patient_facts(record) -> dict:
     """The facts of rules.md known from this record (missing key = unknown)."""
     patient, today = record.patient, timezone.localdate()
-    recent = today - timedelta(days=RECENT_DAYS)
+    recent = today - timedelta(days=th.RECENT_NEUROLOGY_DAYS)
     facts = {"today": today, "age": patient.age}
-    lesions = list(_distinct(record.lesions).values())
+    tracked = [lesion for lesion in tracked_lesions(record) if not _is_resected(lesion, today)]
+    lesions = [lesion_facts(record, lesion, today) for lesion in tracked]
     sites = list(patient.metastaticsites.all())
     visceral = [s for s in sites if s.organ not in NOT_VISCERAL]
 
@@ -67,11 +265,10 @@ def patient_facts(record) -> dict:
         ("life_expectancy_months", "life_expectancy_months"),
         ("disease_status", "disease_status"),
         ("bone_pain_nrs", "pain_nrs"),
-        ("pain_mechanical", "pain_mechanical"),
         ("analgesia_failure", "analgesia_failure"),
         ("asa", "asa"),
     ):
-        value = _latest(record, attribute)
+        value = record.latest(attribute)[0]
         if value is not None and value != "":
             facts[fact] = value
     ps = next((a.ecog_value for a in record.assessments if a.ecog_value is not None), None)
@@ -83,18 +280,17 @@ def patient_facts(record) -> dict:
     dental = [a.date for a in record.assessments if a.dental_exam]
     if dental:
         facts["last_dental_exam_date"] = dental[0]
-    if record.assessments:
-        onset = _latest(record, "motor_deficit_onset")
-        facts["neurological_deficit"] = bool(onset and onset >= recent)
+    deficit = _neurological_deficit(record, recent)
+    if deficit is not None:
+        facts["neurological_deficit"] = deficit
 
     # Lesions, sites and imaging.
     if record.exams:
+        facts["lesions"] = lesions
         facts["bone_lesion_count"] = len(lesions)
         facts["bone_sites_count"] = len(lesions)
         facts["metastatic_sites_count"] = len(lesions) + len(sites)
-        facts["vertebral_involvement"] = any(lesion.is_spinal for lesion in lesions)
         facts["spine_mri_done"] = any(exam.modality in SPINE_MRI for exam in record.exams)
-        facts["fdg_pet_done"] = any(exam.modality == c.Modality.FDG_PET for exam in record.exams)
         facts["visceral_metastases"] = bool(visceral)
         whole_body = [exam for exam in record.exams if exam.modality in c.Modality.whole_body()]
         if whole_body:
@@ -106,35 +302,23 @@ def patient_facts(record) -> dict:
         if followups:
             facts["new_foci_on_followup_scan"] = followups[0].new_foci
             facts["followup_scan_date"] = followups[0].date
-        facts["mirels_site_pelvis_or_proximal_femur_fracture"] = any(
-            lesion.fracture
-            and lesion.lesion_type == c.LesionType.LYTIC
-            and (lesion.site in c.PELVIS or lesion.site in c.PROXIMAL_FEMUR)
-            for lesion in lesions
-        )
     elif sites:
         facts["visceral_metastases"] = bool(visceral)
-    grades = [lesion.bilsky for lesion in lesions if lesion.bilsky]
-    if grades:
-        facts["max_bilsky"] = max(grades, key=BILSKY_ORDER.index)
-    for fact, slug in (
-        ("max_mirels", "mirels"),
-        ("max_sins", "sins"),
-        ("tokuhashi", "tokuhashi"),
-        ("tomita", "tomita"),
-    ):
-        totals = _saved_totals(record, slug)
-        if totals:
-            facts[fact] = max(totals)
+    for slug in ("tokuhashi", "tomita"):
+        saved = record.latest_scores.get((slug, None))
+        if saved is not None and saved.total is not None:
+            facts[slug] = saved.total
 
     # Events.
-    compressions = [e for e in patient.skeletalevents.all() if e.kind == c.EventKind.CORD_COMPRESSION]
-    facts["spinal_cord_compression"] = bool(compressions and compressions[0].date >= recent)
+    compression = _spinal_cord_compression(record, recent, deficit, lesions)
+    if compression is not None:
+        facts["spinal_cord_compression"] = compression
     rades = record.latest_scores.get(("rades", None))
-    if rades and facts["spinal_cord_compression"]:
+    if rades and compression:
         facts["rades_group"] = int(rades.band.rsplit("_", 1)[1])
 
-    # Treatments.
+    # Treatments. (No metabolic radiotherapy is recordable yet: `prior_radionuclide_therapy` is left
+    # absent, which rules.md reads as none.)
     systemic = _current(_treatments(record, c.TreatmentCategory.SYSTEMIC))
     if systemic:
         facts["systemic_treatment_start"] = systemic.start_date
@@ -145,13 +329,6 @@ def patient_facts(record) -> dict:
     gcsf = [t for t in _treatments(record, c.TreatmentCategory.SUPPORTIVE) if GCSF_NAMES.search(t.name)]
     if gcsf:
         facts["last_gcsf_date"] = gcsf[-1].start_date
-    surgeries = _treatments(record, c.TreatmentCategory.SURGERY)
-    if surgeries:
-        surgery = surgeries[-1].start_date
-        facts["surgery_on_bone_date"] = surgery
-        facts["postoperative_rt_done"] = any(
-            t.start_date >= surgery for t in _treatments(record, c.TreatmentCategory.RADIOTHERAPY)
-        )
 
     # Laboratory: the newest computable value.
     corrected = next((row.lab.corrected_calcium for row in record.labs if row.lab.corrected_calcium), None)
@@ -160,6 +337,7 @@ def patient_facts(record) -> dict:
     clearance = next((row.clearance for row in record.labs if row.clearance is not None), None)
     if clearance is not None:
         facts["creatinine_clearance"] = clearance
+    facts.update(_creatinine(record, bma))
     vitamin_d = next(
         (row.lab.vitamin_d_deficient for row in record.labs if row.lab.vitamin_d_deficient is not None), None
     )
@@ -169,7 +347,32 @@ def patient_facts(record) -> dict:
     tumour = record.tumour
     if tumour:
         facts["bone_first_presentation"] = tumour.bone_first_presentation
-    return facts
+    return _plausible(facts)
+
+
+def _plausible(facts: dict) -> dict:
+    """The facts without a value the rules' contract rejects as implausible (a BMI of 250 from a
+    mistyped height, an age of 125, a clearance of 900 mL/min): unknown, rather than a patient page
+    that cannot be shown."""
+
+    def accepted(spec, key, value) -> bool:
+        try:
+            spec.clean(key, value)
+        except ScoreInputError:
+            return False
+        return True
+
+    kept = {
+        key: value
+        for key, value in facts.items()
+        if key not in FACT_SPECS or accepted(FACT_SPECS[key], key, value)
+    }
+    if "lesions" in kept:
+        kept["lesions"] = [
+            {key: value for key, value in lesion.items() if accepted(LESION_FACT_SPECS[key], key, value)}
+            for lesion in kept["lesions"]
+        ]
+    return kept
 
 
 @dataclass(frozen=True)
@@ -181,8 +384,8 @@ class Missing:
 def missing_facts(record, facts, findings) -> list[Missing]:
     """What the record lacks for an important rule to speak (the clinician completes it)."""
     missing = []
-    lesions = list(_distinct(record.lesions).values())
-    if facts.get("vertebral_involvement") and not facts.get("spine_mri_done"):
+    spinal = any(lesion["region"] == "spine" for lesion in facts.get("lesions", []))
+    if spinal and not facts.get("spine_mri_done"):
         missing.append(
             Missing(_("No whole-spine MRI recorded, although the patient has vertebral lesions."), "exam")
         )
@@ -204,13 +407,13 @@ def missing_facts(record, facts, findings) -> list[Missing]:
     if "ecog" not in facts:
         missing.append(Missing(_("No performance status (ECOG or Karnofsky)."), "assessment"))
     saved = record.latest_scores
-    for lesion in lesions:
-        for slug in lesion.applicable_scores:
-            if slug != "bilsky" and (slug, lesion.pk) not in saved:
+    for lesion in tracked_lesions(record):
+        for slug in lesion.latest.applicable_scores:
+            if slug != "bilsky" and not any((slug, row.pk) in saved for row in lesion.observations):
                 missing.append(
                     Missing(
                         _("No %(score)s for the lesion %(site)s.")
-                        % {"score": slug.upper(), "site": lesion.site_label}
+                        % {"score": slug.upper(), "site": lesion.label}
                     )
                 )
     return missing

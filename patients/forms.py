@@ -1,11 +1,18 @@
 """Forms of the patient record: crispy layouts in fieldsets, errors beside each field."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from scoring import formulas
+
 from . import models as m
+from .validators import EARLIEST_CLINICAL_DATE
 
 
 class DateInput(forms.DateInput):
@@ -24,7 +31,9 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = DateInput(attrs=field.widget.attrs)
+                field.widget = DateInput(
+                    attrs={"min": EARLIEST_CLINICAL_DATE.isoformat(), **field.widget.attrs}
+                )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*[self._fieldset(legend, rows) for legend, rows in self.fieldsets])
@@ -156,7 +165,56 @@ class ClinicalAssessmentForm(RecordForm):
         }
 
 
+def _mg_dl_hint(typed, converted, *, unit, decimals, message):
+    rounded = converted.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return message % {
+        "value": formats.localize(typed),
+        "converted": formats.number_format(rounded, decimal_pos=decimals),
+        "unit": unit,
+    }
+
+
 class LabResultForm(RecordForm):
+    """Calcium and creatinine typed in mg/dL (9 for a calcium, 1.2 for a creatinine) are recognised: the
+    message beside the field says so and gives the value in the record's unit (scoring.formulas)."""
+
+    # field: (factor from mg/dL, plausible range, decimals shown, unit, message)
+    MG_DL_FIELDS = {
+        "calcium": (
+            formulas.CALCIUM_MMOL_L_PER_MG_DL,
+            formulas.CALCIUM_MMOL_L_RANGE,
+            2,
+            "mmol/L",
+            _(
+                "%(value)s looks like a value in mg/dL: that is %(converted)s %(unit)s. "
+                "Enter the calcium in %(unit)s."
+            ),
+        ),
+        "creatinine": (
+            formulas.CREATININE_UMOL_L_PER_MG_DL,
+            formulas.CREATININE_UMOL_L_RANGE,
+            0,
+            "µmol/L",
+            _(
+                "%(value)s looks like a value in mg/dL: that is %(converted)s %(unit)s. "
+                "Enter the creatinine in %(unit)s."
+            ),
+        ),
+    }
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name, (per_mg_dl, plausible, decimals, unit, message) in self.MG_DL_FIELDS.items():
+            try:  # from what was typed: a value refused for its decimals (0.85) is still recognised
+                typed = self.fields[name].to_python(self[name].data)
+            except ValidationError:
+                continue
+            converted = None if typed is None else formulas.converted_from_mg_dl(typed, per_mg_dl, plausible)
+            if converted is not None:  # instead of "less than or equal to 5": the cause and the remedy
+                hint = _mg_dl_hint(typed, converted, unit=unit, decimals=decimals, message=message)
+                self._errors.pop(name, None)
+                self.add_error(name, ValidationError(hint, code="mg_dl"))
+
     fieldsets = [
         (_("Sample"), ["date"]),
         (

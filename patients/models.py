@@ -12,14 +12,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Collate
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from rcp.accounts.scoping import centre_mismatches
 from scoring import ScoreInputError, formulas, registry
 
 from . import choices as c
+from .collation import FRENCH
 from .tnm import stage
-from .validators import not_in_future, validate_ins
+from .validators import CLINICAL_DATE, EARLIEST_CLINICAL_DATE, validate_ins
 
 
 def _range(low, high):
@@ -30,18 +34,35 @@ def _decimal_range(low, high):
     return _range(Decimal(str(low)), Decimal(str(high)))
 
 
+def _from_1900(name, field, *, null=False):
+    """A named constraint: the clinical date `field` is not before 1900 (its validators say so first)."""
+    condition = Q(**{f"{field}__gte": EARLIEST_CLINICAL_DATE})
+    if null:
+        condition = Q(**{f"{field}__isnull": True}) | condition
+    return models.CheckConstraint(condition=condition, name=f"patients_{name}_from_1900")
+
+
+# Reading the record (every role of the board holds it; a privacy officer does not, nor a user with no role).
+READ_PERMISSION = "patients.view_patient"
+
+
 class CentreScopedQuerySet(models.QuerySet):
-    """Rows that belong to a centre through `centre_path`: a user sees their centre's, nobody else's."""
+    """Rows that belong to a centre through `centre_path`: a user who may read records sees their centre's,
+    nobody else's."""
 
     centre_path = "centre"
 
     def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None:
+        if not user.is_authenticated or user.centre_id is None or not user.has_perm(READ_PERMISSION):
             return self.none()
         return self.filter(**{f"{self.centre_path}_id": user.centre_id})
 
 
 class PatientQuerySet(CentreScopedQuerySet):
+    def alphabetical(self):
+        """By family name then given names, as a French reader sorts them (patients/collation.py)."""
+        return self.order_by(Collate("family_name", FRENCH), Collate("given_names", FRENCH), "pk")
+
     def search(self, text: str):
         text = (text or "").strip()
         if not text:
@@ -88,7 +109,7 @@ class Patient(models.Model):
     )
     family_name = models.CharField(_("family name"), max_length=100)
     given_names = models.CharField(_("given names"), max_length=150)
-    birth_date = models.DateField(_("date of birth"), validators=[not_in_future])
+    birth_date = models.DateField(_("date of birth"), validators=CLINICAL_DATE)
     sex = models.CharField(
         _("sex"), max_length=6, choices=c.Sex.choices, help_text=_("Used by the Cockcroft–Gault clearance.")
     )
@@ -115,7 +136,8 @@ class Patient(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "hospital_id"], name="patients_unique_hospital_id_per_centre"
-            )
+            ),
+            _from_1900("birth_date", "birth_date"),
         ]
 
     def __str__(self):
@@ -125,6 +147,10 @@ class Patient(models.Model):
         from django.urls import reverse
 
         return reverse("patients:detail", args=[self.pk])
+
+    def clean(self):
+        if errors := centre_mismatches(self, "referring_physician"):
+            raise ValidationError(errors)
 
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
@@ -166,7 +192,7 @@ class PrimaryTumour(models.Model):
         default=c.TumourLocation.UNSPECIFIED,
     )
     laterality = models.CharField(_("side"), max_length=5, choices=c.Laterality.choices, blank=True)
-    diagnosis_date = models.DateField(_("date of diagnosis"), validators=[not_in_future])
+    diagnosis_date = models.DateField(_("date of diagnosis"), validators=CLINICAL_DATE)
     t_category = models.CharField(_("T"), max_length=4, choices=c.TCategory.choices, blank=True)
     n_category = models.CharField(_("N"), max_length=2, choices=c.NCategory.choices, blank=True)
     m_category = models.CharField(_("M"), max_length=3, choices=c.MCategory.choices, blank=True)
@@ -191,7 +217,8 @@ class PrimaryTumour(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(pdl1_tps__isnull=True) | Q(pdl1_tps__lte=100), name="patients_pdl1_percentage"
-            )
+            ),
+            _from_1900("tumour_diagnosis", "diagnosis_date"),
         ]
 
     def __str__(self):
@@ -219,20 +246,21 @@ class MolecularAlteration(ClinicalRecord):
         blank=True,
         help_text=_("E.g. exon 19 deletion, L858R, G12C, EML4-ALK fusion."),
     )
-    test_date = models.DateField(_("date of the test"), null=True, blank=True, validators=[not_in_future])
+    test_date = models.DateField(_("date of the test"), null=True, blank=True, validators=CLINICAL_DATE)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("molecular alteration")
         verbose_name_plural = _("molecular alterations")
         ordering = ["gene"]
+        constraints = [_from_1900("molecular_test", "test_date", null=True)]
 
     def __str__(self):
         return f"{self.get_gene_display()} {self.variant}".strip()
 
 
 class ClinicalAssessment(ClinicalRecord):
-    date = models.DateField(_("date"), validators=[not_in_future])
+    date = models.DateField(_("date"), validators=CLINICAL_DATE)
     ecog = models.PositiveSmallIntegerField(
         _("WHO/ECOG performance status"), null=True, blank=True, validators=[MaxValueValidator(4)]
     )
@@ -284,7 +312,7 @@ class ClinicalAssessment(ClinicalRecord):
         _("onset of the motor deficit"),
         null=True,
         blank=True,
-        validators=[not_in_future],
+        validators=CLINICAL_DATE,
         help_text=_("Date the current motor deficit began (used by the Rades score)."),
     )
     life_expectancy_months = models.DecimalField(
@@ -322,10 +350,12 @@ class ClinicalAssessment(ClinicalRecord):
             models.CheckConstraint(
                 condition=Q(pain_nrs__isnull=True) | Q(pain_nrs__lte=10), name="patients_assessment_pain_0_10"
             ),
+            _from_1900("assessment_date", "date"),
+            _from_1900("assessment_deficit_onset", "motor_deficit_onset", null=True),
         ]
 
     def __str__(self):
-        return _("Assessment of %(date)s") % {"date": self.date}
+        return _("Assessment of %(date)s") % {"date": date_format(self.date)}
 
     def clean(self):
         errors = {}
@@ -355,14 +385,14 @@ class ClinicalAssessment(ClinicalRecord):
 
 
 class LabResult(ClinicalRecord):
-    date = models.DateField(_("date"), validators=[not_in_future])
+    date = models.DateField(_("date"), validators=CLINICAL_DATE)
     calcium = models.DecimalField(
         _("calcium (mmol/L)"),
         max_digits=4,
         decimal_places=2,
         null=True,
         blank=True,
-        validators=_decimal_range(1, 5),
+        validators=_decimal_range(*formulas.CALCIUM_MMOL_L_RANGE),
     )
     albumin = models.DecimalField(
         _("albumin (g/L)"),
@@ -378,7 +408,7 @@ class LabResult(ClinicalRecord):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=_decimal_range(20, 2000),
+        validators=_decimal_range(*formulas.CREATININE_UMOL_L_RANGE),
     )
     vitamin_d = models.DecimalField(
         _("25-OH vitamin D (nmol/L)"),
@@ -427,9 +457,10 @@ class LabResult(ClinicalRecord):
         verbose_name_plural = _("laboratory results")
         ordering = ["-date", "-pk"]
         get_latest_by = ["date", "pk"]
+        constraints = [_from_1900("lab_date", "date")]
 
     def __str__(self):
-        return _("Laboratory results of %(date)s") % {"date": self.date}
+        return _("Laboratory results of %(date)s") % {"date": date_format(self.date)}
 
     def clean(self):
         if all(getattr(self, name) is None for name in self.VALUE_FIELDS):
@@ -462,7 +493,7 @@ class LabResult(ClinicalRecord):
 
 
 class ImagingExam(ClinicalRecord):
-    date = models.DateField(_("date"), validators=[not_in_future])
+    date = models.DateField(_("date"), validators=CLINICAL_DATE)
     modality = models.CharField(_("modality"), max_length=10, choices=c.Modality.choices)
     conclusion = models.TextField(_("conclusion"), blank=True)
     new_foci = models.BooleanField(
@@ -477,6 +508,7 @@ class ImagingExam(ClinicalRecord):
         verbose_name = _("imaging exam")
         verbose_name_plural = _("imaging exams")
         ordering = ["-date", "-pk"]
+        constraints = [_from_1900("exam_date", "date")]
 
     def __str__(self):
         return f"{self.get_modality_display()} — {self.date:%d/%m/%Y}"
@@ -606,13 +638,14 @@ class MetastaticSite(ClinicalRecord):
     resectability = models.CharField(
         _("resectability"), max_length=12, choices=c.Resectability.choices, default=c.Resectability.UNKNOWN
     )
-    date = models.DateField(_("date found"), null=True, blank=True, validators=[not_in_future])
+    date = models.DateField(_("date found"), null=True, blank=True, validators=CLINICAL_DATE)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("metastatic site")
         verbose_name_plural = _("non-bone metastatic sites")
         ordering = ["organ", "pk"]
+        constraints = [_from_1900("site_date", "date", null=True)]
 
     def __str__(self):
         return str(self.get_organ_display())
@@ -657,8 +690,8 @@ class Treatment(ClinicalRecord):
     ir_procedure = models.CharField(
         _("interventional procedure"), max_length=28, choices=c.IRProcedure.choices, blank=True
     )
-    start_date = models.DateField(_("start"), validators=[not_in_future])
-    end_date = models.DateField(_("end"), null=True, blank=True, validators=[not_in_future])
+    start_date = models.DateField(_("start"), validators=CLINICAL_DATE)
+    end_date = models.DateField(_("end"), null=True, blank=True, validators=CLINICAL_DATE)
     history = HistoricalRecords()
 
     # Which detail fields belong to which category; the form shows and checks them accordingly.
@@ -685,7 +718,8 @@ class Treatment(ClinicalRecord):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="patients_treatment_end_after_start",
-            )
+            ),
+            _from_1900("treatment_start", "start_date"),  # and so the end, which is after the start
         ]
 
     def __str__(self):
@@ -723,7 +757,7 @@ class Treatment(ClinicalRecord):
 
 
 class SkeletalEvent(ClinicalRecord):
-    date = models.DateField(_("date"), validators=[not_in_future])
+    date = models.DateField(_("date"), validators=CLINICAL_DATE)
     kind = models.CharField(_("event"), max_length=22, choices=c.EventKind.choices)
     history = HistoricalRecords()
 
@@ -731,6 +765,7 @@ class SkeletalEvent(ClinicalRecord):
         verbose_name = _("skeletal-related event")
         verbose_name_plural = _("skeletal-related events")
         ordering = ["-date", "-pk"]
+        constraints = [_from_1900("event_date", "date")]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.date:%d/%m/%Y}"

@@ -7,13 +7,20 @@ computed only when all items are valid, so a partial form never shows a total.
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 BOOLEAN_VALUES = {"true": True, "false": False}
 
 
-def _points(label, points):
-    return _("%(label)s — %(points)s pt") % {"label": label, "points": points}
+def _points_text(label, points):
+    return gettext("%(label)s — %(points)s pt") % {"label": label, "points": points}
+
+
+# Lazy: the form classes are built once per process, so an answer's label is translated when a form is
+# rendered, in that request's language, never frozen in the language of the first visitor.
+_points = lazy(_points_text, str)
 
 
 def _field(item):
@@ -100,7 +107,7 @@ _FORMS = {}
 
 
 def score_form_class(score):
-    """The form class of `score`, built once per score."""
+    """The form class of `score`, built once per score (its labels stay lazy: translated per request)."""
     if score.slug not in _FORMS:
         fields = {item.slug: _field(item) for item in score.items}
         _FORMS[score.slug] = type(

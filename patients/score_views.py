@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rcp.accounts.audit import Kind, log_access
+from rcp.accounts.once import submit_once
 from scoring import registry
 
 from . import models as m
@@ -39,6 +41,7 @@ def score_live(request, pk, slug, lesion_pk=None):
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def score_form(request, pk, slug, lesion_pk=None):
     if request.method == "POST" and request.htmx:
         return score_live(request, pk, slug, lesion_pk)
@@ -69,6 +72,8 @@ def score_form(request, pk, slug, lesion_pk=None):
     else:
         form = form_class(prefill=prefilled)
         result, missing = evaluate(score, {slug: p.value for slug, p in prefilled.items()})
+    what = f"score={slug}" + (f" lesion={lesion.pk}" if lesion else "")
+    log_access(request, Kind.SCORE, patient=patient, what=what)
     context = {
         "result": result,
         "missing": missing,

@@ -1,15 +1,28 @@
 """Field validators with messages a clinician understands (translated, shown beside the field)."""
 
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# No date of the record (birth, diagnosis, exam, treatment…) is older: an earlier year is a typing slip.
+EARLIEST_CLINICAL_DATE = date(1900, 1, 1)
+
 
 def not_in_future(value):
     if value and value > timezone.localdate():
         raise ValidationError(_("This date is in the future."), code="future_date")
+
+
+def not_before_1900(value):
+    if value and value < EARLIEST_CLINICAL_DATE:
+        raise ValidationError(_("This date is before 1900: check the year."), code="date_before_1900")
+
+
+# Every clinical date: from 1900 to today.
+CLINICAL_DATE = [not_before_1900, not_in_future]
 
 
 _INS_RE = re.compile(r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{6}[0-9]{2}$")

@@ -5,6 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rcp.accounts.audit import Kind, log_access, may_read_log, recent_accesses
+from rcp.accounts.once import submit_once
+
 from . import forms
 from . import models as m
 from .access import can_write, get_patient_for_user, require_write
@@ -27,27 +30,39 @@ RECORD_KINDS = {
 
 
 def _form_page(request, form, *, title, patient=None, cancel_url=None, status=200):
+    if patient is not None:  # a form of the record shows the part it edits
+        log_access(request, Kind.RECORD, patient=patient, what=f"form={request.resolver_match.url_name}")
     context = {"form": form, "title": title, "patient": patient, "cancel_url": cancel_url}
     return render(request, "patients/record_form.html", context, status=400 if form.errors else status)
 
 
+@require_http_methods(["GET", "POST"])
 def patient_list(request):
-    query = request.GET.get("q", "")
+    """GET lists the patients; a search (name, IPP, INS, birth date) is POSTed, with the page of its
+    results, so that identifying terms reach no URL: no access log, browser history or Referer."""
+    data = (
+        request.POST
+        if request.method == "POST"
+        else {"page": request.GET.get("page"), "sort": request.GET.get("sort")}
+    )
+    query = data.get("q", "").strip()
+    sort = "name" if data.get("sort") == "name" else "recent"
     patients = (
         m.Patient.objects.visible_to(request.user)
         .search(query)
         .select_related("primary_tumour", "referring_physician")
-        .order_by("-updated_at", "-pk")
     )
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    patients = patients.alphabetical() if sort == "name" else patients.order_by("-updated_at", "-pk")
+    page = Paginator(patients, PAGE_SIZE).get_page(data.get("page"))
     return render(
         request,
         "patients/patient_list.html",
-        {"page": page, "query": query, "can_write": can_write(request.user)},
+        {"page": page, "query": query, "sort": sort, "can_write": can_write(request.user)},
     )
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def patient_create(request):
     require_write(request.user)
     if request.user.centre is None:
@@ -62,11 +77,14 @@ def patient_create(request):
 
 def patient_detail(request, pk):
     record = PatientRecord.load(request.user, pk)
+    log_access(request, Kind.RECORD, patient=record.patient)
     context = {
         "record": record,
         "patient": record.patient,
         "score_rows": record.score_rows,  # also gives each lesion its score rows
         "can_write": can_write(request.user),
+        # "Who opened this record", for a user who holds the privacy officer's permission too
+        "accesses": recent_accesses(record.patient) if may_read_log(request.user) else None,
     }
     return render(request, "patients/patient_detail.html", context)
 
@@ -102,6 +120,7 @@ def _record_kind(kind):
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def record_edit(request, pk, kind, record_pk=None):
     """Add (record_pk None) or edit one dated part of the record."""
     patient = get_patient_for_user(request.user, pk, write=True)
@@ -123,6 +142,7 @@ def record_edit(request, pk, kind, record_pk=None):
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
     """Add a lesion to an exam (exam_pk) or edit one (lesion_pk)."""
     patient = get_patient_for_user(request.user, pk, write=True)
@@ -147,4 +167,5 @@ def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
 
 def history(request, pk):
     patient = get_patient_for_user(request.user, pk)
+    log_access(request, Kind.HISTORY, patient=patient)
     return render(request, "patients/history.html", {"patient": patient, "entries": patient_history(patient)})

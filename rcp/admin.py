@@ -3,22 +3,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rcp.accounts.admin import CentreScopedAdminMixin as CentreScoped
+
 from .models import Attendance, Board, CaseSubmission, Decision, Meeting, Minute, Trial
-
-
-class CentreScoped:
-    centre_path = "board__centre"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.centre_path}_id": request.user.centre_id})
 
 
 @admin.register(Board)
 class BoardAdmin(CentreScoped, admin.ModelAdmin):
-    centre_path = "centre"
     list_display = ["name", "centre", "min_specialties"]
 
 
@@ -27,7 +18,7 @@ class TrialAdmin(CentreScoped, admin.ModelAdmin):
     list_display = ["name", "board", "active"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(CentreScoped, admin.TabularInline):
     model = Attendance
     extra = 0
     raw_id_fields = ["user"]
@@ -39,21 +30,32 @@ class MeetingAdmin(CentreScoped, SimpleHistoryAdmin):
     list_filter = ["status"]
     inlines = [AttendanceInline]
     raw_id_fields = ["chair", "deputy"]
+    # Started, closed and reopened through the board's pages (rcp.meetings): carried-over cases, dates.
+    readonly_fields = ["status", "closed_at"]
 
 
 @admin.register(CaseSubmission)
 class CaseAdmin(CentreScoped, SimpleHistoryAdmin):
-    centre_path = "patient__centre"
     list_display = ["patient", "meeting", "reason", "urgency", "status", "position"]
     raw_id_fields = ["patient", "meeting", "presenting_physician", "submitted_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once a decision is validated, its minute stays with this patient and this meeting.
+        frozen = ["patient", "meeting"] if obj is not None and obj.has_validated_decision() else []
+        return [*super().get_readonly_fields(request, obj), *frozen]
 
 
 @admin.register(Decision)
 class DecisionAdmin(CentreScoped, admin.ModelAdmin):
-    centre_path = "case__patient__centre"
     list_display = ["case", "version", "status", "validated_by", "validated_at"]
     list_filter = ["status"]
-    raw_id_fields = ["case", "trial", "follow_up_physician", "updated_by", "validated_by"]
+    raw_id_fields = ["trial", "follow_up_physician"]
+    # A decision is recorded, validated and amended through the board's pages (rcp.services): here a
+    # draft's content can be corrected, never its case, version or status.
+    readonly_fields = ["case", "version", "status", "revision", "updated_by", "validated_by", "validated_at"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
@@ -69,7 +71,6 @@ class DecisionAdmin(CentreScoped, admin.ModelAdmin):
 
 @admin.register(Minute)
 class MinuteAdmin(CentreScoped, admin.ModelAdmin):
-    centre_path = "decision__case__patient__centre"
     list_display = ["number", "version", "created_at", "sha256"]
     readonly_fields = ["decision", "number", "version", "snapshot", "sha256", "created_at"]
     exclude = ["pdf"]

@@ -8,8 +8,12 @@ class RcpConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
+        from django.db.models.signals import post_migrate
+
+        from .integrity import reinstall_after_migrate
 
         checks.register(secret_key_is_configured, checks.Tags.security, deploy=True)
+        post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="rcp.integrity.triggers")
 
 
 def secret_key_is_configured(app_configs=None, **kwargs):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/status/<slug:action>/", views.meeting_status, name="meeting_status"),
+    path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/agenda/order/", views.agenda_order, name="agenda_order"),
     path("meetings/<int:pk>/agenda/waiting/", views.agenda_add_waiting, name="agenda_add_waiting"),
@@ -26,6 +27,11 @@ urlpatterns = [
     path(
         "meetings/<int:pk>/present/<int:number>/add/<slug:kind>/", views.present_record, name="present_record"
     ),
+    path(
+        "meetings/<int:pk>/present/<int:number>/exams/<int:exam_pk>/lesions/add/",
+        views.present_exam_lesion,
+        name="present_exam_lesion",
+    ),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_dossier, name="case"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
@@ -35,6 +41,8 @@ urlpatterns = [
     path("boards/<int:pk>/", views.board_edit, name="board"),
     path("boards/<int:pk>/trials/", decision_views.trials, name="trials"),
     path("cases/<int:pk>/decision/", decision_views.decision_edit, name="decision"),
+    path("cases/<int:pk>/decision/read/", decision_views.case_decision_read, name="case_decision_read"),
+    path("decisions/<int:pk>/", decision_views.decision_read, name="decision_read"),
     path("decisions/<int:pk>/amend/", decision_views.decision_amend, name="decision_amend"),
     path("minutes/<int:pk>.pdf", decision_views.minute_pdf, name="minute_pdf"),
     path("meetings/<int:pk>/minutes.pdf", decision_views.meeting_minutes_pdf, name="meeting_minutes_pdf"),

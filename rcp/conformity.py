@@ -1,38 +1,122 @@
-"""Does a proposal contradict the guideline's findings? Each contradiction names the finding it goes against.
+"""Does a proposal go against the guideline? rules.md (version 2), "Checked against the decision, not by
+`evaluate`": each contradiction says what the proposal goes against. The board may still decide so
+(the chair confirms), and the confirmation is recorded in the minute.
 
-The board may still decide so (the chair confirms), and the reason is recorded: deviations are counted.
+Exactly these, no more: surgery with a life expectancy under 1.5 months; stereotactic radiotherapy
+while SBRT-CONTRAINDICATED fires; cementoplasty where CEMENTOPLASTY-CONTRAINDICATED fires; ablation of
+a lesion excluded from ABLATION (fracture or fracture risk, compression, instability); zoledronic acid
+with a clearance under 30 mL/min or while BMA-ZA-CREATININE fires; calcium supplements with
+hypercalcaemia; a bone scan when an FDG-PET is available. A low BMI is a warning, not a deviation, and
+the less aggressive stabilisation of §3.7 between 6 weeks and 3 months is not a deviation either.
+
+The proposals do not name their lesions yet (the record-restructuring task links them): a
+cementoplasty or an ablation is checked against every lesion of the record.
 """
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-SHORT_LIFE_MONTHS = 1.5  # six weeks: no benefit from surgery (guideline §3.7)
-ZOLEDRONIC_CLEARANCE_MIN = 30  # mL/min: zoledronic acid not recommended below (product label)
+from scoring import thresholds as th
+from scoring.rules import ablation_exclusions, format_number
+
+CEMENTING = {"cementoplasty", "vertebroplasty"}  # rcp.proposals: the interventional procedures
+ABLATING = {"thermal_ablation"}
+WITH_CALCIUM = {"calcium_vitamin_d"}  # rcp.proposals.SUPPLEMENTS
+HYPERCALCAEMIA = {"CA-HIGH", "CA-CRISIS"}  # corrected calcium > 2.60 mmol/L
 
 
-def contradictions(proposals: dict, findings) -> list[str]:
-    by_rule = {finding.rule: finding for finding in findings}
+def _lesions(findings) -> str:
+    return ", ".join(f.lesion for f in findings if f.lesion)
+
+
+def contradictions(proposals: dict, findings, facts: dict) -> list[str]:
+    """The proposals of a decision that go against the findings (and facts) of the record."""
+    proposals, facts = proposals or {}, facts or {}
+    fired: dict[str, list] = {}
+    for finding in findings:
+        fired.setdefault(finding.rule, []).append(finding)
     found = []
-    if "surgery" in proposals:
-        if "SURGERY-CONTRAINDICATED" in by_rule:
-            found.append(
-                _("Surgery is proposed although surgery is contraindicated (life expectancy under 3 months).")
+
+    months = facts.get("life_expectancy_months")
+    if "surgery" in proposals and months is not None and months < th.SURGERY_NO_BENEFIT_BELOW_MONTHS:
+        found.append(
+            _(
+                "Surgery is proposed although the life expectancy is %(value)s months, under %(limit)s "
+                "months (%(weeks)s weeks): no benefit is expected from surgery."
             )
-        months = by_rule.get("SURGERY-LIFE-EXPECTANCY")
-        if months and months.figures.get("life_expectancy_months", 99) < SHORT_LIFE_MONTHS:
-            found.append(_("Surgery is proposed although the life expectancy is under 6 weeks."))
-        if "SURGERY-LOW-BMI" in by_rule:
-            found.append(_("Surgery is proposed for an underweight patient (BMI under 18.5)."))
-    if (proposals.get("radiotherapy") or {}).get("scheme") == "sbrt" and "SBRT-CONTRAINDICATED" in by_rule:
-        found.append(_("Stereotactic radiotherapy is proposed although a contraindication holds."))
+            % {
+                "value": format_number(float(months), differ_from=th.SURGERY_NO_BENEFIT_BELOW_MONTHS),
+                "limit": format_number(th.SURGERY_NO_BENEFIT_BELOW_MONTHS),
+                "weeks": th.SURGERY_NO_BENEFIT_BELOW_WEEKS,
+            }
+        )
+
+    if (proposals.get("radiotherapy") or {}).get("scheme") == "sbrt" and "SBRT-CONTRAINDICATED" in fired:
+        found.append(
+            _("Stereotactic radiotherapy is proposed although a contraindication holds (see the findings).")
+        )
+
+    procedure = (proposals.get("interventional") or {}).get("procedure")
+    if procedure in CEMENTING and "CEMENTOPLASTY-CONTRAINDICATED" in fired:
+        found.append(
+            _("Cementoplasty is proposed although it is contraindicated for %(lesions)s.")
+            % {"lesions": _lesions(fired["CEMENTOPLASTY-CONTRAINDICATED"])}
+        )
+    if procedure in ABLATING:
+        excluded = ablation_exclusions(facts)
+        if excluded:
+            reasons = _("; ").join(
+                _("%(lesion)s: %(text)s") % {"lesion": label, "text": ", ".join(texts)}
+                for label, texts in excluded
+            )
+            found.append(
+                _("Thermal ablation is proposed although a lesion is excluded from ablation (%(reasons)s).")
+                % {"reasons": reasons}
+            )
+
     bma = proposals.get("bma") or {}
-    renal = by_rule.get("BMA-RENAL")
-    low_clearance = renal and renal.figures.get("creatinine_clearance", 99) < ZOLEDRONIC_CLEARANCE_MIN
-    if bma.get("agent") == "zoledronic_acid" and low_clearance:
-        found.append(_("Zoledronic acid is proposed although the clearance is under 30 mL/min."))
-    if "bma" in proposals and "BMA-HYPOCALCAEMIA" in by_rule:
-        found.append(_("A bone-modifying agent is proposed before the hypocalcaemia is corrected."))
-    if "MSCC-EMERGENCY" in by_rule and not {"surgery", "radiotherapy"} & set(proposals):
-        found.append(_("Spinal cord compression: neither surgery nor radiotherapy is proposed."))
-    if "MIRELS-SURGERY" in by_rule and "surveillance" in proposals and len(proposals) == 1:
-        found.append(_("High fracture risk (Mirels ≥ 9): surveillance alone is proposed."))
+    if bma.get("agent") == "zoledronic_acid":
+        clearance = facts.get("creatinine_clearance")
+        if clearance is not None and clearance < th.ZOLEDRONIC_ACID_CLEARANCE_BELOW:
+            found.append(
+                _(
+                    "Zoledronic acid is proposed although the creatinine clearance is %(value)s mL/min, "
+                    "under %(limit)s mL/min: it is contraindicated."
+                )
+                % {
+                    "value": format_number(
+                        float(clearance), 1, differ_from=th.ZOLEDRONIC_ACID_CLEARANCE_BELOW
+                    ),
+                    "limit": th.ZOLEDRONIC_ACID_CLEARANCE_BELOW,
+                }
+            )
+        if "BMA-ZA-CREATININE" in fired:
+            found.append(
+                _(
+                    "Zoledronic acid is proposed although creatinine has risen since it started: withhold it "
+                    "until creatinine is back near its baseline."
+                )
+            )
+    hypercalcaemia = [f for rule in sorted(HYPERCALCAEMIA & set(fired)) for f in fired[rule]]
+    if bma.get("supplements") in WITH_CALCIUM and hypercalcaemia:
+        found.append(
+            _(
+                "Calcium supplements are proposed although the corrected calcium is %(value)s mmol/L "
+                "(hypercalcaemia above %(limit)s mmol/L)."
+            )
+            % {
+                "value": format_number(hypercalcaemia[0].figures["corrected_calcium"], fixed=True),
+                "limit": format_number(th.CALCIUM_HIGH_ABOVE, fixed=True),
+            }
+        )
+
+    pet = facts.get("last_fdg_pet_date")
+    if "bone_scan" in ((proposals.get("exams") or {}).get("which") or []) and pet is not None:
+        found.append(
+            _(
+                "A bone scan is proposed although an FDG-PET is available (%(date)s): a bone scan is not "
+                "indicated after an FDG-PET."
+            )
+            % {"date": date_format(pet)}
+        )
     return found

@@ -9,13 +9,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from patients.access import get_patient_for_user
 
-from .access import can_submit, get_case_for_user, get_meeting_for_user
+from .access import can_submit, can_validate, get_case_for_user, get_meeting_for_user
+from .accounts.audit import Kind, log_access, log_accesses
+from .accounts.once import submit_once
 from .conformity import contradictions
-from .decision_forms import DecisionForm
+from .decision_forms import DecisionForm, differences
 from .dossier import dossiers
-from .minutes import render_meeting_minutes, zoledronic_dose
+from .integrity import log_altered, verify_minute, verify_minutes
+from .meetings import MeetingClosed, closed_message
+from .minutes import draft_snapshot, render_meeting_minutes, zoledronic_dose
 from .models import Decision, Minute, Trial
-from .services import DraftConflict, amend_decision, can_validate, save_draft, validate_decision
+from .services import (
+    DraftConflict,
+    amend_decision,
+    not_started_message,
+    save_draft,
+    validate_decision,
+)
+from .views import refuse_when_closed
 
 
 def _can_record(user) -> bool:
@@ -31,32 +42,76 @@ def _pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@refuse_when_closed
 def decision_edit(request, pk):
     case = get_case_for_user(request.user, pk)
     if case.meeting is None:
         raise Http404
-    versions = list(case.decisions.select_related("validated_by", "minute").order_by("version"))
+    versions = list(
+        case.decisions.select_related("validated_by", "minute").defer("minute__pdf").order_by("version")
+    )
     draft = next((d for d in versions if d.is_draft), None)
     validated = [d for d in versions if not d.is_draft]
     decision = draft or (None if validated else Decision(case=case))
-    present = request.GET.get("present") or request.POST.get("present")
+    present = request.GET.get("present") or request.POST.get("present") or ""
+    # The case number in presentation mode, put back into the redirect and the link: digits only.
+    present = present if present.isascii() and present.isdigit() else None
     [dossier] = dossiers(request.user, [case])
     quorum = case.meeting.quorum()
+    # Once the meeting is closed its draft is read only (an amendment's is not): the chair may still
+    # validate it as it stands.
+    draft_locked = not case.meeting.is_open and (decision is None or decision.version == 1)
     form = None
     status = 200
+    conflict = None
+    if request.method == "POST" and decision is None:
+        # The draft was validated since the page was loaded: nothing is saved, what was typed is shown.
+        if not _can_record(request.user):
+            raise PermissionDenied
+        conflict = _conflict(request.POST, case, validated[-1])
+        if request.htmx:
+            return render(
+                request, "rcp/includes/draft_conflict.html", {**conflict, "present": present}, status=409
+            )
+        status = 409
     if decision is not None:
         if request.method == "POST" and not _can_record(request.user):
             raise PermissionDenied
-        form = DecisionForm(request.POST or None, instance=decision, case=case)
-        if request.method == "POST":
+        if "validate" in request.POST and not can_validate(request.user, case.meeting):
+            raise PermissionDenied  # a refused validation saves nothing, not even the draft
+        data = request.POST or None
+        if data is not None and "keep_mine" in data:  # after a conflict: save over the version shown
+            data = data.copy()
+            data["revision"] = data["keep_mine"]
+        form = DecisionForm(data, instance=decision, case=case)
+        if request.method == "POST" and draft_locked:
+            if "validate" not in request.POST or decision.pk is None:
+                raise MeetingClosed(case.meeting)
+            form = DecisionForm(instance=decision, case=case)
+            try:
+                minute = validate_decision(decision=decision, user=request.user)
+            except ValidationError as error:
+                for problem in error.messages:
+                    messages.error(request, problem)
+                status = 400
+            else:
+                return _validated(request, minute, present)
+        elif request.method == "POST":
             if form.is_valid():
-                try:
-                    decision = save_draft(case=case, form=form, user=request.user)
-                except DraftConflict as conflict:
-                    return _conflict(request, conflict.decision)
-                if request.htmx and "validate" not in request.POST:
+                saved, conflict = _save_draft(request, case, form)
+                decision = saved or decision
+                if conflict is not None:
+                    if request.htmx:
+                        return render(
+                            request,
+                            "rcp/includes/draft_conflict.html",
+                            {**conflict, "present": present},
+                            status=409,
+                        )
+                    status = 409
+                elif request.htmx and "validate" not in request.POST:
                     return render(request, "rcp/includes/draft_saved.html", {"decision": decision})
-                if "validate" in request.POST:
+                elif "validate" in request.POST:
                     try:
                         minute = validate_decision(decision=decision, user=request.user)
                     except ValidationError as error:
@@ -66,21 +121,14 @@ def decision_edit(request, pk):
                             form.add_error(field if field in form.fields else None, problems)
                         status = 400
                     else:
-                        messages.success(
-                            request,
-                            _("Decision validated: minute %(number)s, version %(version)s.")
-                            % {"number": minute.number, "version": minute.version},
-                        )
-                        return redirect(f"{request.path}{'?present=' + present if present else ''}")
+                        return _validated(request, minute, present)
                 else:
                     messages.success(request, _("Draft saved."))
                     return redirect(f"{request.path}{'?present=' + present if present else ''}")
             else:
                 status = 400
                 if request.htmx:
-                    return render(
-                        request, "rcp/includes/draft_saved.html", {"errors": form.errors}, status=400
-                    )
+                    return render(request, "rcp/includes/draft_saved.html", {"form": form}, status=400)
     proposals = form.instance.proposals if form is not None else {}
     if form is not None:
         form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.facts)
@@ -91,12 +139,26 @@ def decision_edit(request, pk):
         "decision": decision,
         "validated": validated,
         "quorum": quorum,
-        "contradictions": contradictions(proposals, dossier.record.findings),
+        "contradictions": contradictions(proposals, dossier.record.findings, dossier.record.facts),
         "can_validate": can_validate(request.user, case.meeting),
         "can_record": _can_record(request.user),
         "present": present,
+        "conflict": conflict,
+        "draft_locked": draft_locked,
+        "closed_message": "" if case.meeting.is_open else closed_message(case.meeting),
+        "not_started": "" if case.meeting.has_started else not_started_message(case.meeting),
     }
+    log_access(request, Kind.DECISION, patient=case.patient, what=f"case={case.pk}")
     return render(request, "rcp/decision.html", context, status=status)
+
+
+def _validated(request, minute, present):
+    messages.success(
+        request,
+        _("Decision validated: minute %(number)s, version %(version)s.")
+        % {"number": minute.number, "version": minute.version},
+    )
+    return redirect(f"{request.path}{'?present=' + present if present else ''}")
 
 
 def _zoledronic_help(facts) -> str:
@@ -113,15 +175,33 @@ def _zoledronic_help(facts) -> str:
     }
 
 
-def _conflict(request, current):
-    message = _(
-        "%(user)s saved this draft in the meantime: your changes were not saved, so as not to overwrite "
-        "theirs. Copy what you typed, then reload the page."
-    ) % {"user": current.updated_by.display_name if current.updated_by else _("someone")}
-    if request.htmx:
-        return render(request, "rcp/includes/draft_saved.html", {"conflict": message}, status=409)
-    messages.error(request, message)
-    return redirect("rcp:decision", pk=current.case_id)
+def _save_draft(request, case, form):
+    """Save the draft: (the decision, None), or (None, the conflict to show) when someone saved it since
+    the form was loaded. If their version holds exactly what was posted, nothing of theirs can be lost:
+    it is saved over theirs (a page saved just after its own autosave, say)."""
+    try:
+        return save_draft(case=case, form=form, user=request.user), None
+    except DraftConflict as error:
+        current = error.decision
+    conflict = _conflict(form.data, case, current)
+    if current.is_draft and not conflict["rows"]:
+        form.cleaned_data["revision"] = current.revision
+        try:
+            return save_draft(case=case, form=form, user=request.user), None
+        except DraftConflict as error:
+            conflict = _conflict(form.data, case, error.decision)
+    return None, conflict
+
+
+def _conflict(posted, case, current) -> dict:
+    """What someone else saved (`current`, a draft or a version validated meanwhile) beside what was
+    posted: the fields that differ, for the user to merge; nothing is saved."""
+    current = Decision.objects.select_related("updated_by", "validated_by").get(pk=current.pk)
+    return {
+        "current": current,
+        "rows": differences(posted, saved=current, case=case),
+        "case": case,
+    }
 
 
 @require_POST
@@ -136,8 +216,72 @@ def decision_amend(request, pk):
     return redirect("rcp:decision", pk=decision.case_id)
 
 
+def _altered(request, verdicts, *, where):
+    """A stored minute no longer verifies: serve nothing of it, say so, log it (500: the fault is the
+    server's data, not the request; monitoring counts it as such)."""
+    for verdict in verdicts:
+        log_altered(verdict, where=where)
+    return render(request, "rcp/minute_altered.html", {"verdicts": verdicts}, status=500)
+
+
+def decision_read(request, pk):
+    """One version of a decision as a page: the minute's body, from its frozen snapshot once validated, or
+    for a draft from a snapshot built as validation will build it (with the record as it is now)."""
+    decision = get_object_or_404(
+        Decision.objects.visible_to(request.user).select_related("case__patient", "case__meeting"), pk=pk
+    )
+    return _read(request, decision.case, decision.pk)
+
+
+def case_decision_read(request, pk):
+    """The latest version of the decision of a case (draft or validated), or a page saying there is none."""
+    case = get_case_for_user(request.user, pk)
+    return _read(request, case, None)
+
+
+def _read(request, case, pk):
+    versions = list(
+        case.decisions.select_related("validated_by", "updated_by", "minute")
+        .defer("minute__pdf", "minute__snapshot")
+        .order_by("version")
+    )
+    decision = next((d for d in versions if d.pk == pk), None) if pk else (versions[-1] if versions else None)
+    shown = f" decision={decision.pk} v{decision.version}" if decision else ""
+    log_access(request, Kind.DECISION, patient=case.patient, what=f"case={case.pk}{shown}")
+    snapshot = verdict = None
+    if decision is not None and not decision.is_draft:
+        minute = Minute.objects.get(pk=decision.minute.pk)
+        verdict = verify_minute(minute)  # the page shows what the archived minute holds, or refuses
+        if not verdict.ok:
+            return _altered(request, [verdict], where=request.path)
+        snapshot = minute.snapshot
+    elif decision is not None and case.meeting is not None:  # a draft (of a case still on an agenda)
+        [dossier] = dossiers(request.user, [case])
+        previous = next((d.minute for d in reversed(versions) if not d.is_draft), None)
+        snapshot = draft_snapshot(decision=decision, dossier=dossier, previous=previous)
+    present = request.GET.get("present", "")
+    context = {
+        "case": case,
+        "decision": decision,
+        "versions": versions,
+        "snapshot": snapshot,
+        "verdict": verdict,
+        "present": present if present.isascii() and present.isdigit() else None,
+        "latest": versions[-1] if versions else None,
+        "latest_validated": next((d for d in reversed(versions) if not d.is_draft), None),
+    }
+    return render(request, "rcp/decision_read.html", context)
+
+
 def minute_pdf(request, pk):
-    minute = get_object_or_404(Minute.objects.visible_to(request.user).select_related("decision"), pk=pk)
+    minute = get_object_or_404(
+        Minute.objects.visible_to(request.user).select_related("decision__case__patient"), pk=pk
+    )
+    what = f"minute={minute.number} v{minute.version}"
+    log_access(request, Kind.DOWNLOAD, patient=minute.decision.case.patient, what=what)
+    verdict = verify_minute(minute)
+    if not verdict.ok:
+        return _altered(request, [verdict], where=request.path)
     return _pdf_response(
         bytes(minute.pdf), f"{minute.number}-v{minute.version}.pdf", download="download" in request.GET
     )
@@ -148,7 +292,7 @@ def meeting_minutes_pdf(request, pk):
     minutes = (
         Minute.objects.visible_to(request.user)
         .filter(decision__case__meeting=meeting)
-        .select_related("decision__case")
+        .select_related("decision__case__patient")
         .order_by("decision__case__position", "decision__case_id", "version")
     )
     latest = {}
@@ -156,6 +300,11 @@ def meeting_minutes_pdf(request, pk):
         latest[minute.decision.case_id] = minute
     if not latest:
         raise Http404
+    patients = [minute.decision.case.patient for minute in latest.values()]
+    log_accesses(request, Kind.DOWNLOAD, patients, what=f"meeting={meeting.pk} minutes.pdf")
+    altered = [verdict for verdict in verify_minutes(latest.values()).values() if not verdict.ok]
+    if altered:
+        return _altered(request, altered, where=request.path)
     pdf = render_meeting_minutes(
         [minute.snapshot for minute in latest.values()],
         title=_("Minutes — %(meeting)s") % {"meeting": meeting},
@@ -167,20 +316,27 @@ def meeting_minutes_pdf(request, pk):
 def patient_minutes(request, pk):
     """Every minute of a patient with its versions (for the patient page)."""
     patient = get_patient_for_user(request.user, pk)
+    log_access(request, Kind.MINUTE, patient=patient)
     minutes = (
         Minute.objects.visible_to(request.user)
         .filter(decision__case__patient=patient)
         .select_related("decision__case__meeting", "decision__validated_by")
         .order_by("number", "-version")
     )
+    minutes = list(minutes)
+    verdicts = verify_minutes(minutes)  # one query, whatever the number of minutes
     groups = {}
     for minute in minutes:
+        minute.integrity = verdicts[minute.pk]
+        if not minute.integrity.ok:
+            log_altered(minute.integrity, where=request.path)
         groups.setdefault(minute.number, []).append(minute)
     template = "rcp/includes/patient_minutes.html" if request.htmx else "rcp/patient_minutes.html"
     return render(request, template, {"patient": patient, "groups": groups})
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def trials(request, pk):
     from .forms import TrialForm
     from .models import Board

@@ -125,6 +125,7 @@ class LesionMark:
     side: str = ""  # "right" | "left" | "midline" | ""
     severity: str | None = None  # "low" | "moderate" | "high" | None (not scored)
     label: str = ""  # e.g. "T11 · SINS 14 unstable"
+    note: str = ""  # a few words beside the mark in the zoomed spine, e.g. "SINS 14 · BILSKY 2"
 
 
 SKELETON_WIDTH = 440
@@ -350,21 +351,19 @@ def _spread(spots: list[_Spot]) -> list[tuple[_Spot, float, float]]:
     return placed
 
 
-def _lesion_mark(severity: str | None, x: float, y: float) -> str:
+def _lesion_mark(severity: str | None, x: float, y: float, radius: float = MARK_RADIUS) -> str:
     """A filled circle in the severity's colour, and the cue that is not colour: a double ring and "!"
     for high, "!" for moderate, a hollow centre for low, "?" for not scored."""
     colour = SEVERITY_COLOURS[severity]
     parts = []
     if severity == "high":
-        parts.append(
-            _el("circle", cx=x, cy=y, r=MARK_RADIUS + 3.2, fill="none", stroke=colour, stroke_width=2)
-        )
-    parts.append(_el("circle", cx=x, cy=y, r=MARK_RADIUS, fill=colour, stroke=WHITE, stroke_width=1.2))
+        parts.append(_el("circle", cx=x, cy=y, r=radius + 3.2, fill="none", stroke=colour, stroke_width=2))
+    parts.append(_el("circle", cx=x, cy=y, r=radius, fill=colour, stroke=WHITE, stroke_width=1.2))
     if severity == "low":
-        parts.append(_el("circle", cx=x, cy=y, r=MARK_RADIUS * 0.42, fill=WHITE))
+        parts.append(_el("circle", cx=x, cy=y, r=radius * 0.42, fill=WHITE))
     else:
         glyph = "?" if severity is None else "!"
-        size = MARK_RADIUS * 1.75
+        size = radius * 1.75
         parts.append(
             _text(x, y + size * 0.355, glyph, size=size, anchor="middle", fill=WHITE, font_weight="bold")
         )
@@ -384,7 +383,7 @@ def _describe(mark: LesionMark) -> str:
     return name
 
 
-def _lesion_group(mark: LesionMark, x: float, y: float, side: str) -> str:
+def _lesion_group(mark: LesionMark, x: float, y: float, side: str, radius: float = MARK_RADIUS) -> str:
     attributes = _attrs(
         class_="lesion",
         data_site=mark.site,
@@ -393,7 +392,7 @@ def _lesion_group(mark: LesionMark, x: float, y: float, side: str) -> str:
         data_severity=mark.severity or "none",
     )
     title = _el("title", escape(mark.label or _describe(mark)))
-    return f"<g{attributes}>{title}{_lesion_mark(mark.severity, x, y)}</g>"
+    return f"<g{attributes}>{title}{_lesion_mark(mark.severity, x, y, radius)}</g>"
 
 
 def _bone(d: str, *, faint: bool = False) -> str:
@@ -632,13 +631,23 @@ def _other_box(marks: list[LesionMark]) -> list[str]:
     return out
 
 
-def skeleton_svg(marks: list[LesionMark], *, title: str = "") -> SafeString:
+# Presentation mode scales the whole skeleton down to the screen's height (about half its size at
+# 720 px): its overview keeps only what stays legible there, R and L drawn large, bigger marks.
+_OVERVIEW_SIDE_SIZE = 34
+_OVERVIEW_MARK_RADIUS = 10.0
+
+
+def skeleton_svg(marks: list[LesionMark], *, title: str = "", overview: bool = False) -> SafeString:
     """A front view of the skeleton (anatomical position: the patient's right on the viewer's left),
     one mark per lesion, coloured and shaped by severity.
 
     A paired site without a side (bilateral or not given) is marked on both sides; `hand_foot` is
     marked on the hand; a vertebra without a known level, a rib without its number, `other` and any
     unknown code go to the "Other sites" box under the feet. ValueError for an unknown severity or side.
+
+    `overview` draws it for presentation mode, where it is shown small: no text that would be too small
+    to read there (heading, caption, legend, level labels, "Other sites" box), larger marks; the page
+    gives the words, `lesion_zoom_svg` the levels, each lesion and the legend.
     """
     for mark in marks:
         _check(mark)
@@ -649,6 +658,8 @@ def skeleton_svg(marks: list[LesionMark], *, title: str = "") -> SafeString:
         spots += found
         if not found:
             others.append(mark)
+    if overview:
+        others = []
 
     heading = title or gettext("Bone lesions")
     if marks:
@@ -666,26 +677,183 @@ def skeleton_svg(marks: list[LesionMark], *, title: str = "") -> SafeString:
 
     height = FEET_BOTTOM + 12 + (_other_box_height(len(others)) + 8 if others else 0)
     out = _svg_open(
-        uid=_uid("skeleton", repr((marks, title))),
+        uid=_uid("skeleton", repr((marks, title)) + (" overview" if overview else "")),
         width=SKELETON_WIDTH,
         height=height,
         title=heading,
         desc=desc,
     )
     caption = gettext("Front view: the patient's right is on your left")
+    side_size = _OVERVIEW_SIDE_SIZE if overview else 20
+    if not overview:
+        out += [
+            _text(MIDLINE_X, 18, heading, size=14, anchor="middle", font_weight="bold"),
+            _text(MIDLINE_X, 33, caption, size=9.5, anchor="middle", fill=MUTED),
+        ]
     out += [
-        _text(MIDLINE_X, 18, heading, size=14, anchor="middle", font_weight="bold"),
-        _text(MIDLINE_X, 33, caption, size=9.5, anchor="middle", fill=MUTED),
-        _text(18, 62, gettext("R"), size=20, font_weight="bold", fill=MUTED),
-        _text(SKELETON_WIDTH - 18, 62, gettext("L"), size=20, anchor="end", font_weight="bold", fill=MUTED),
-    ]
+        _text(18, 42 + side_size, gettext("R"), size=side_size, font_weight="bold", fill=MUTED),
+        _text(
+            SKELETON_WIDTH - 18, 42 + side_size, gettext("L"), size=side_size, anchor="end",
+            font_weight="bold", fill=MUTED,
+        ),
+    ]  # fmt: skip
     boxes, levels = _spine()
+    if overview:
+        levels = []
     bones = _side_bones("right") + _side_bones("left") + _ribs() + boxes + [_sternum()] + levels + _skull()
     out.append(_el("g", "".join(bones), class_="bones"))
-    out += _legend()
+    if not overview:
+        out += _legend()
     out += _other_box(others)
-    lesions = "".join(_lesion_group(spot.mark, x, y, spot.side) for spot, x, y in _spread(spots))
+    radius = _OVERVIEW_MARK_RADIUS if overview else MARK_RADIUS
+    lesions = "".join(_lesion_group(spot.mark, x, y, spot.side, radius) for spot, x, y in _spread(spots))
     out.append(_el("g", lesions, class_="lesions"))
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text and attribute above is escaped
+
+
+# --- The lesions zoomed (presentation mode) --------------------------------------------------------
+
+ZOOM_WIDTH = 280
+_ZOOM_ROW = 26
+_ZOOM_GAP_ROW = 16
+_ZOOM_LABEL_SIZE = 15
+_ZOOM_NOTE_SIZE = 14
+_ZOOM_MARK_RADIUS = 8.0
+_ZOOM_AXIS_X = 46
+
+
+def zoom_levels(marks: list[LesionMark]) -> list[str | None]:
+    """The vertebral levels the zoomed spine shows, top to bottom: each involved level, the level above
+    the first and below the last, the uninvolved levels between two involved ones when there are at
+    most two of them; None where longer stretches are left out."""
+    involved = {mark.vertebral_level.strip().upper() for mark in marks if mark.site == "vertebra"}
+    indices = sorted(VERTEBRAL_LEVELS.index(level) for level in involved if level in VERTEBRA_BOXES)
+    if not indices:
+        return []
+    shown = {max(indices[0] - 1, 0), min(indices[-1] + 1, len(VERTEBRAL_LEVELS) - 1), *indices}
+    for upper, lower in zip(indices, indices[1:], strict=False):
+        if lower - upper <= 3:
+            shown.update(range(upper, lower))
+    out: list[str | None] = []
+    for index in sorted(shown):
+        if out and VERTEBRAL_LEVELS.index(out[-1]) != index - 1:
+            out.append(None)
+        out.append(VERTEBRAL_LEVELS[index])
+    return out
+
+
+def _legend_rows(x: float, y: float) -> list[str]:
+    """The severity legend, two items a row, for the zoomed lesions."""
+    out = [_text(x, y, gettext("Severity"), size=_ZOOM_NOTE_SIZE, font_weight="bold")]
+    for index, severity in enumerate(("high", "moderate", "low", None)):
+        row, column = divmod(index, 2)
+        cx, cy = x + 11 + column * (ZOOM_WIDTH / 2 - 4), y + 24 + row * _ZOOM_ROW
+        words = _text(cx + 17, cy + 5, gettext(SEVERITY_WORDS[severity]), size=_ZOOM_NOTE_SIZE)
+        out.append(
+            _el(
+                "g",
+                _lesion_mark(severity, cx, cy, _ZOOM_MARK_RADIUS) + words,
+                class_="legend-item",
+                data_severity=severity or "none",
+            )
+        )
+    return out
+
+
+def lesion_zoom_svg(marks: list[LesionMark], *, title: str = "") -> SafeString:
+    """The lesions drawn large, for presentation mode, where the whole skeleton is too small for its
+    words: the involved vertebral levels (one row per level of `zoom_levels`, the involved ones outlined,
+    with their marks and each mark's `note`), the lesions of the other bones (one row each), then the
+    severity legend. Drawn at ZOOM_WIDTH user units, its texts are 14 px or more when the picture is
+    shown ZOOM_WIDTH px wide or more."""
+    for mark in marks:
+        _check(mark)
+    rows = zoom_levels(marks)
+    by_level: dict[str, list[LesionMark]] = defaultdict(list)
+    for mark in marks:
+        level = mark.vertebral_level.strip().upper()
+        if mark.site == "vertebra" and level in VERTEBRA_BOXES:
+            by_level[level].append(mark)
+    spinal = {id(mark) for group in by_level.values() for mark in group}
+    others = [mark for mark in marks if id(mark) not in spinal]
+    heading = title or gettext("Bone lesions")
+    involved = [level for level in rows if level in by_level]
+    desc = "; ".join(
+        part
+        for part in (
+            gettext("Vertebral levels: %(levels)s") % {"levels": ", ".join(involved)} if involved else "",
+            gettext("Other bones: %(sites)s") % {"sites": ", ".join(_describe(mark) for mark in others)}
+            if others
+            else "",
+        )
+        if part
+    ) or gettext("No bone lesion recorded.")
+
+    def note_text(x: float, y: float, words: str, **extra) -> str:
+        words = _truncate(words, _ZOOM_NOTE_SIZE, ZOOM_WIDTH - x - 4)
+        return _text(x, y + _ZOOM_NOTE_SIZE * 0.36, words, size=_ZOOM_NOTE_SIZE, **extra)
+
+    body: list[str] = []
+    y = 4.0
+    if rows:
+        body.append(
+            _text(4, y + 14, gettext("Involved vertebral levels"), size=_ZOOM_NOTE_SIZE, font_weight="bold")
+        )
+        y += 24
+    for level in rows:
+        if level is None:  # levels left out: a dotted stretch of the spine's axis
+            body += [
+                _el("circle", cx=_ZOOM_AXIS_X, cy=y + _ZOOM_GAP_ROW * part / 4, r=1.6, fill=MUTED)
+                for part in (1, 2, 3)
+            ]
+            y += _ZOOM_GAP_ROW
+            continue
+        found = by_level.get(level, [])
+        width = min(_vertebra_size(level)[0] * 1.25, 56.0)
+        height = _ZOOM_ROW - 5
+        body.append(
+            _el(
+                "rect", class_="vertebra" + (" involved" if found else ""), data_level=level,
+                x=_ZOOM_AXIS_X - width / 2, y=y, width=width, height=height, rx=3,
+                fill="#e6e0d2" if found else "#f3f1ec", stroke=INK if found else "#8a847a",
+                stroke_width=1.6 if found else 1,
+            )
+        )  # fmt: skip
+        body.append(
+            _text(
+                _ZOOM_AXIS_X, y + height / 2 + _ZOOM_LABEL_SIZE * 0.36, level, size=_ZOOM_LABEL_SIZE,
+                anchor="middle", font_weight="bold" if found else "normal", fill=INK if found else MUTED,
+            )
+        )  # fmt: skip
+        x = _ZOOM_AXIS_X + 28 + _ZOOM_MARK_RADIUS + 4
+        for mark in found:
+            body.append(_lesion_group(mark, x, y + height / 2, mark.side, _ZOOM_MARK_RADIUS))
+            x += _ZOOM_MARK_RADIUS * 2 + 4
+        note = " · ".join(dict.fromkeys(mark.note for mark in found if mark.note))
+        if note:
+            body.append(note_text(x - _ZOOM_MARK_RADIUS, y + height / 2, note))
+        y += _ZOOM_ROW
+    if others:
+        y += 10 if rows else 0
+        body.append(_text(4, y + 14, gettext("Other bones"), size=_ZOOM_NOTE_SIZE, font_weight="bold"))
+        y += 24
+        for mark in others:
+            cy = y + (_ZOOM_ROW - 5) / 2
+            body.append(_lesion_group(mark, 4 + _ZOOM_MARK_RADIUS + 3.2, cy, mark.side, _ZOOM_MARK_RADIUS))
+            words = _describe(mark) + (f" · {mark.note}" if mark.note else "")
+            body.append(note_text(4 + 2 * _ZOOM_MARK_RADIUS + 12, cy, words))
+            y += _ZOOM_ROW
+    if not marks:
+        body.append(note_text(4, y + 10, desc, fill=MUTED))
+        y += _ZOOM_ROW
+    y += 20
+    body += _legend_rows(4, y)
+    height = y + 24 + 2 * _ZOOM_ROW
+    out = _svg_open(
+        uid=_uid("zoom", repr((marks, title))), width=ZOOM_WIDTH, height=height, title=heading, desc=desc
+    )
+    out.append(_el("g", "".join(body), class_="zoom"))
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text and attribute above is escaped
 

@@ -9,7 +9,7 @@ from patients import choices as c
 from patients.record import PatientRecord
 
 from .completeness import case_gaps
-from .diagrams import LesionMark, TimelineItem, skeleton_svg, timeline_svg
+from .diagrams import LesionMark, TimelineItem, lesion_zoom_svg, skeleton_svg, timeline_svg
 from .models import CaseSubmission
 
 SEVERITY_ORDER = [None, "low", "moderate", "high"]
@@ -32,6 +32,12 @@ def _score_text(row) -> str:
     return f"{row.score.slug.upper()}{total} {row.latest.band_label}"
 
 
+def _score_note(row) -> str:
+    """The score and its value in a few characters, as on its badge: "SINS 11", "BILSKY 1b"."""
+    value = row.latest.inputs.get("grade", "") if row.latest.total is None else row.latest.total
+    return f"{row.score.slug.upper()} {value}".strip()
+
+
 @dataclass
 class CaseDossier:
     case: CaseSubmission
@@ -50,7 +56,7 @@ class CaseDossier:
         return [f for f in self.record.findings if f.level == "urgent"]
 
     @cached_property
-    def skeleton(self):
+    def lesion_marks(self) -> list[LesionMark]:
         marks = []
         for lesion in self.record.lesions:
             scores = ", ".join(_score_text(row) for row in lesion.score_rows if row.latest)
@@ -63,9 +69,23 @@ class CaseDossier:
                     severity=worst_severity(lesion),
                     label=f"{lesion.site_label} · {lesion.get_lesion_type_display()}"
                     + (f" · {scores}" if scores else ""),
+                    note=" · ".join(_score_note(row) for row in lesion.score_rows if row.latest),
                 )
             )
-        return skeleton_svg(marks)
+        return marks
+
+    @cached_property
+    def skeleton(self):
+        return skeleton_svg(self.lesion_marks)
+
+    # Presentation mode: the skeleton small, the lesions zoomed beside it.
+    @cached_property
+    def skeleton_overview(self):
+        return skeleton_svg(self.lesion_marks, overview=True)
+
+    @cached_property
+    def lesion_zoom(self):
+        return lesion_zoom_svg(self.lesion_marks)
 
     @cached_property
     def timeline(self):

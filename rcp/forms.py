@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from patients.models import Patient
 from rcp.accounts.models import Specialty, User
 
-from .models import Attendance, Board, CaseSubmission, Meeting, Trial
+from .access import chair_candidates
+from .meetings import outcome_choices
+from .models import FROZEN_CASE, Attendance, Board, CaseSubmission, Meeting, Trial
 
 
 def _helper(*fieldsets):
@@ -44,8 +46,9 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = centre_users(centre)
-        self.fields["deputy"].queryset = centre_users(centre)
+        # Only members who hold the chair role may chair, or deputise (and so validate the decisions).
+        self.fields["chair"].queryset = chair_candidates(centre)
+        self.fields["deputy"].queryset = chair_candidates(centre)
         self.helper = _helper(
             (
                 _("Meeting"),
@@ -92,9 +95,7 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         centre = user.centre
-        self.fields["patient"].queryset = Patient.objects.visible_to(user).order_by(
-            "family_name", "given_names"
-        )
+        self.fields["patient"].queryset = Patient.objects.visible_to(user).alphabetical()
         self.fields["meeting"].queryset = (
             Meeting.objects.visible_to(user)
             .exclude(status=Meeting.Status.CLOSED)
@@ -222,9 +223,37 @@ class PostponeForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        self.case = case
         self.fields["meeting"].queryset = Meeting.objects.filter(
             board=case.meeting.board, status=Meeting.Status.PLANNED, starts_at__gt=case.meeting.starts_at
         ).order_by("starts_at")
+
+    def clean_meeting(self):
+        if self.case.has_validated_decision():  # its minute stays with the meeting that decided
+            raise forms.ValidationError(FROZEN_CASE)
+        return self.cleaned_data["meeting"]
+
+
+class CloseMeetingForm(forms.Form):
+    """One required choice per case left without a validated decision (rcp.meetings.Outcome)."""
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = cases
+        for case in cases:
+            self.fields[f"case_{case.pk}"] = forms.ChoiceField(
+                label=str(case.patient),
+                choices=outcome_choices(case),
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Choose what happens to this case.")},
+            )
+
+    def rows(self):
+        """(case, its bound field), in the order given: urgent first."""
+        return [(case, self[f"case_{case.pk}"]) for case in self.cases]
+
+    def outcomes(self) -> dict:
+        return {case.pk: self.cleaned_data[f"case_{case.pk}"] for case in self.cases}
 
 
 class TrialForm(forms.ModelForm):

@@ -78,7 +78,10 @@ def decision_data(decision, facts=None) -> dict:
 
 
 def build_snapshot(*, decision, dossier, number, validated_by, validated_at, supersedes=None) -> dict:
-    """Everything the minute prints, frozen (French labels: the minute is a French medical document)."""
+    """Everything the minute prints, frozen (French labels: the minute is a French medical document).
+
+    For a draft read on screen, `validated_by` is None: the snapshot then has no `validation`, and is built
+    from the live record exactly as the one frozen at validation will be."""
     with translation.override(MINUTE_LANGUAGE):
         case, record = dossier.case, dossier.record
         meeting = case.meeting
@@ -185,7 +188,7 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
             "events": [f"{e.date:%d/%m/%Y} {e.get_kind_display()}" for e in patient.skeletalevents.all()],
             "findings": [f.as_dict(figures=True) for f in record.findings],
             "skeleton_svg": str(dossier.skeleton),
-            "contradictions": contradictions(decision.proposals, record.findings),
+            "contradictions": contradictions(decision.proposals, record.findings, record.facts),
             "decision": decision_data(decision, record.facts),
             "validation": {
                 "number": number,
@@ -194,10 +197,26 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
                 "by_specialty": str(specialties.get(validated_by.specialty, "")),
                 "by_rpps": validated_by.rpps,
                 "at": timezone.localtime(validated_at),
-            },
+            }
+            if validated_by is not None
+            else None,
             "supersedes": supersedes,
         }
     return _plain(snapshot)
+
+
+def draft_snapshot(*, decision, dossier, previous=None) -> dict:
+    """The snapshot of a draft as it stands, with the record as it is now (to read it before validation):
+    built as the validated one will be, without `validation`. `previous`: the minute it would amend."""
+    supersedes = {"number": previous.number, "version": previous.version} if previous else None
+    return build_snapshot(
+        decision=decision,
+        dossier=dossier,
+        number=previous.number if previous else None,
+        validated_by=None,
+        validated_at=None,
+        supersedes=supersedes,
+    )
 
 
 def render_minute(snapshot: dict) -> bytes:

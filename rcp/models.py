@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patients.models import CentreScopedQuerySet
 from rcp.accounts.models import Specialty
+from rcp.accounts.scoping import centre_mismatches
 
 # The default quorum of this board (design.md; INCa 2023): three specialties, among them an oncologist
 # or pulmonologist, a radiation oncologist and a surgeon.
@@ -93,6 +95,38 @@ class Quorum:
         labels = dict(Specialty.choices)
         return [" / ".join(str(labels.get(code, code)) for code in group) for group in self.missing_groups]
 
+    @property
+    def missing_others(self) -> int:
+        """Specialties still needed, of any kind, once every required group is represented."""
+        return max(self.missing_count - len(self.missing_groups), 0)
+
+    @property
+    def missing_items(self) -> list[str]:
+        """What to bring for a quorum: each required group not represented ("Orthopaedic surgery or
+        Neurosurgery (spine)"), then the counts, only when the number of specialties itself falls short."""
+        labels = dict(Specialty.choices)
+        items = [
+            _join([str(labels.get(code, code)) for code in group], gettext("%(items)s or %(last)s"))
+            for group in self.missing_groups
+        ]
+        if self.missing_others:
+            items.append(
+                ngettext(
+                    "%(n)s other specialty (%(required)s required, %(present)s present)",
+                    "%(n)s other specialties (%(required)s required, %(present)s present)",
+                    self.missing_others,
+                )
+                % {"n": self.missing_others, "required": self.required, "present": len(self.present)}
+            )
+        return items
+
+
+def _join(items, pattern):
+    """The items as "a, b or c", with `pattern` "%(items)s or %(last)s"."""
+    if len(items) < 2:
+        return "".join(items)
+    return pattern % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
 
 class MeetingQuerySet(CentreScopedQuerySet):
     centre_path = "board__centre"
@@ -139,6 +173,13 @@ class Meeting(models.Model):
     )
     expected_specialties = models.JSONField(_("specialties expected"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    closed_at = models.DateTimeField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set on closing: the agenda, attendance and drafts are then read only."),
+    )
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -147,6 +188,13 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="closed") & Q(closed_at__isnull=False))
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="rcp_closed_meeting_has_its_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
@@ -156,9 +204,24 @@ class Meeting(models.Model):
 
         return reverse("rcp:meeting", args=[self.pk])
 
+    def clean(self):
+        from .access import may_chair
+
+        errors = centre_mismatches(self, "chair", "deputy")
+        for name in ("chair", "deputy"):
+            if name not in errors and getattr(self, f"{name}_id") and not may_chair(getattr(self, name)):
+                errors[name] = _("Choose a member of the board who holds the chair role.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def has_started(self) -> bool:
+        """Its time has come: decisions may be validated (a minute is never dated before its meeting)."""
+        return timezone.now() >= self.starts_at
 
     def agenda(self):
         return self.cases.exclude(status=CaseSubmission.Status.REMOVED).order_by("position", "pk")
@@ -209,13 +272,26 @@ class Attendance(models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_specialty_display()})"
 
+    def clean(self):
+        if errors := centre_mismatches(self, "user"):
+            raise ValidationError(errors)
+
     @property
     def name(self) -> str:
         return self.user.display_name if self.user_id else self.guest_name
 
 
+FROZEN_CASE = _("A decision on this case is validated: its patient and meeting no longer change.")
+
+
 class CaseQuerySet(CentreScopedQuerySet):
     centre_path = "patient__centre"
+
+    def update(self, **kwargs):
+        moved = kwargs.keys() & {"patient", "patient_id", "meeting", "meeting_id"}
+        if moved and self.filter(decisions__status=Decision.Status.VALIDATED).exists():
+            raise ImmutableError("the patient and meeting of a case with a validated decision never change")
+        return super().update(**kwargs)
 
 
 class CaseSubmission(models.Model):
@@ -286,9 +362,42 @@ class CaseSubmission(models.Model):
     def __str__(self):
         return f"{self.patient} — {self.get_reason_display()}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        moving = update_fields is None or bool(
+            set(update_fields) & {"patient", "patient_id", "meeting", "meeting_id"}
+        )
+        if moving and self.frozen_changes():
+            raise ImmutableError("the patient and meeting of a case with a validated decision never change")
+        super().save(*args, **kwargs)
+
     def clean(self):
+        errors = centre_mismatches(self, "meeting", "presenting_physician", "submitted_by")
         if not (self.question or "").strip():
-            raise ValidationError({"question": _("Write the question put to the board.")})
+            errors["question"] = _("Write the question put to the board.")
+        for name in self.frozen_changes():
+            errors[name] = FROZEN_CASE
+        if errors:
+            raise ValidationError(errors)
+
+    def has_validated_decision(self) -> bool:
+        return self.pk is not None and self.decisions.filter(status=Decision.Status.VALIDATED).exists()
+
+    def frozen_changes(self) -> list[str]:
+        """The fields among patient and meeting changed since loaded, if a decision on the case is validated
+        (its minute belongs to that patient and that meeting for good). One query."""
+        if self.pk is None:
+            return []
+        stored = (
+            CaseSubmission.objects.filter(pk=self.pk, decisions__status=Decision.Status.VALIDATED)
+            .values("patient_id", "meeting_id")
+            .first()
+        )
+        if stored is None:
+            return []
+        return [
+            name for name in ("patient", "meeting") if getattr(self, f"{name}_id") != stored[f"{name}_id"]
+        ]
 
     @property
     def is_urgent(self) -> bool:
@@ -411,6 +520,8 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["case", "version"]
+        # Held by the chair role: with being the meeting's chair or deputy, what validating and amending need.
+        permissions = [("validate_decision", _("Can validate and amend decisions as chair"))]
         constraints = [
             models.UniqueConstraint(fields=["case", "version"], name="rcp_decision_unique_version"),
             models.UniqueConstraint(
@@ -442,6 +553,10 @@ class Decision(models.Model):
             raise ImmutableError("a validated decision is never deleted")
         return super().delete(*args, **kwargs)
 
+    def clean(self):
+        if errors := centre_mismatches(self, "trial", "follow_up_physician"):
+            raise ValidationError(errors)
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
@@ -471,6 +586,27 @@ class Minute(models.Model):
     pdf = models.BinaryField(_("PDF"))
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The chain of the centre's minutes (rcp/integrity.py says exactly what is hashed).
+    centre = models.ForeignKey(
+        "accounts.Centre",
+        verbose_name=_("centre"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The centre whose chain of minutes this one belongs to, for good."),
+    )
+    position = models.PositiveIntegerField(
+        _("position in the centre's chain"), help_text=_("1 for the centre's first minute, then 2, 3…")
+    )
+    previous_chain_sha256 = models.CharField(
+        _("chain hash of the previous minute"),
+        max_length=64,
+        help_text=_("The chain hash of the centre's minute before this one (64 zeros for the first)."),
+    )
+    chain_sha256 = models.CharField(
+        _("chain hash"),
+        max_length=64,
+        help_text=_("SHA-256 of this minute's content and of the previous chain hash."),
+    )
 
     objects = MinuteQuerySet.as_manager()
 
@@ -479,7 +615,8 @@ class Minute(models.Model):
         verbose_name_plural = _("minutes")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "version"], name="rcp_minute_unique_number_version")
+            models.UniqueConstraint(fields=["number", "version"], name="rcp_minute_unique_number_version"),
+            models.UniqueConstraint(fields=["centre", "position"], name="rcp_minute_one_per_chain_position"),
         ]
 
     def __str__(self):

@@ -4,8 +4,10 @@ The HTML given to `render_pdf` is already rendered by a Django template from a f
 contain text typed by users. Whatever that text holds (`<img src="http://…">`, `file:///…`,
 `<link rel=stylesheet href=…>`), the renderer fetches nothing but:
 
-* the static files that Django's staticfiles finders find, for URLs under STATIC_URL on the fake origin
-  `BASE_URL` (relative and root-relative URLs of the document resolve against it);
+* the static files, for URLs under STATIC_URL on the fake origin `BASE_URL` (relative and root-relative
+  URLs of the document resolve against it), resolved through the configured static storage: with the
+  manifest storage of production, the names its manifest lists (hashed, as `{% static %}` gives them, or
+  original), read from STATIC_ROOT; with the plain storage of development, the files the finders find;
 * `data:` URLs, decoded by WeasyPrint's own fetcher (no network involved).
 
 Every other URL raises `UnsafeURLError`: WeasyPrint logs a warning, skips the resource and goes on.
@@ -35,6 +37,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils import timezone
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -87,8 +90,8 @@ def _static_prefix() -> str:
 def static_url(path: str) -> str:
     """The URL to use in templates rendered to PDF for a static file: static_url("css/print.css").
 
-    It is the plain (unhashed) path under STATIC_URL on `BASE_URL`, which `safe_url_fetcher` serves from
-    the staticfiles finders (`{% static %}` may give a hashed name that only collectstatic knows).
+    It is the plain (unhashed) path under STATIC_URL on `BASE_URL`, which `safe_url_fetcher` serves with
+    either storage, as it serves the hashed names `{% static %}` gives with the manifest storage.
     """
     relative = path.lstrip("/")
     if ".." in relative.split("/"):
@@ -105,6 +108,26 @@ def _refuse(url: str, reason: str) -> UnsafeURLError:
 def _has_unsafe_segment(path: str) -> bool:
     path = unquote(path)
     return "\\" in path or "\x00" in path or any(segment in ("..", ".") for segment in path.split("/"))
+
+
+def _static_file(relative: str) -> Path | None:
+    """The file holding the static file named `relative` under STATIC_URL, or None if there is none.
+
+    With a manifest storage (production, after collectstatic), only the names of its manifest: a hashed
+    name is read as stored, an original name as the hashed file it became. Without one (development),
+    the files the staticfiles finders find.
+    """
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None)
+    if hashed_files:
+        if relative in hashed_files:
+            stored = hashed_files[relative]
+        elif relative in set(hashed_files.values()):
+            stored = relative
+        else:
+            return None
+        return Path(staticfiles_storage.path(stored))
+    found = finders.find(relative)
+    return Path(found) if found else None
 
 
 def safe_url_fetcher(url: str, timeout=10, ssl_context=None) -> URLFetcherResponse:
@@ -135,15 +158,15 @@ def safe_url_fetcher(url: str, timeout=10, ssl_context=None) -> URLFetcherRespon
     if not relative or _has_unsafe_segment(relative) or any(not part for part in relative.split("/")):
         raise _refuse(url, "invalid static path")
     try:
-        found = finders.find(relative)
+        found = _static_file(relative)
     except Exception as error:  # SuspiciousFileOperation and the like
         raise _refuse(url, f"static file lookup failed: {type(error).__name__}") from error
-    if not found or not Path(found).is_file():
+    if not found or not found.is_file():
         raise _refuse(url, "no such static file")
     content_type = mimetypes.guess_type(relative, strict=False)[0] or "application/octet-stream"
     return URLFetcherResponse(
         urljoin(BASE_URL, prefix + quote(relative)),
-        body=Path(found).read_bytes(),
+        body=found.read_bytes(),
         headers={"Content-Type": content_type},
     )
 

@@ -12,6 +12,11 @@ RT_SCHEMES = [
     ("sbrt", _("Stereotactic radiotherapy")),
     ("other", _("Other scheme")),
 ]
+SUPPLEMENTS = [
+    ("calcium_vitamin_d", _("Calcium and vitamin D")),
+    ("vitamin_d", _("Vitamin D only")),
+    ("none", _("No supplement")),
+]
 EXAMS = [
     ("spine_mri", _("Whole-spine MRI")),
     ("biopsy", _("Biopsy")),
@@ -30,7 +35,10 @@ PROPOSALS = {
         _("Interventional radiology"),
         {"procedure": (_("Procedure"), c.IRProcedure.choices), "site": (_("Site"), None)},
     ),
-    "bma": (_("Bone-modifying agent"), {"agent": (_("Agent"), c.BoneAgent.choices)}),
+    "bma": (
+        _("Bone-modifying agent"),
+        {"agent": (_("Agent"), c.BoneAgent.choices), "supplements": (_("Supplements"), SUPPLEMENTS)},
+    ),
     "systemic": (_("Systemic treatment"), {"text": (_("Which"), None)}),
     "analgesia": (_("Analgesia and supportive care"), {"text": (_("Which"), None)}),
     "exams": (_("Further examinations"), {"which": (_("Which"), EXAMS), "text": (_("Details"), None)}),

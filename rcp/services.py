@@ -2,15 +2,20 @@
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rcp.accounts.models import Centre
+
+from .access import can_validate
 from .conformity import contradictions
 from .dossier import dossiers
+from .integrity import chain_hash, next_link
+from .meetings import MeetingClosed, local_day, local_time
 from .minutes import build_snapshot, render_minute
-from .models import CaseSubmission, Decision, Minute, MinuteCounter
+from .models import CaseSubmission, Decision, Meeting, Minute, MinuteCounter
 
 
 class DraftConflict(Exception):
@@ -21,21 +26,23 @@ class DraftConflict(Exception):
         self.decision = decision
 
 
-def can_validate(user, meeting) -> bool:
-    return user.pk in {meeting.chair_id, meeting.deputy_id}
-
-
 @transaction.atomic
 def save_draft(*, case, form, user) -> Decision:
-    """Save the draft of `case` from a valid DecisionForm, if nobody saved it since the form was loaded."""
+    """Save the draft of `case` from a valid DecisionForm, if nobody saved it since the form was loaded.
+    Once the meeting is closed its drafts are read only; an amendment of a validated decision is not."""
     decision = form.instance
+    meeting = Meeting.objects.get(pk=case.meeting_id)
+    if not meeting.is_open and decision.version == 1:
+        raise MeetingClosed(meeting)
+    revision = 0
     if decision.pk:
         current = Decision.objects.select_for_update().get(pk=decision.pk)
         if not current.is_draft or current.revision != form.cleaned_data["revision"]:
             raise DraftConflict(current)
+        revision = current.revision  # the row as locked, not as it was when the request began
     decision = form.save(commit=False)
     decision.case = case
-    decision.revision += 1
+    decision.revision = revision + 1
     decision.updated_by = user
     decision.save()
     return decision
@@ -50,7 +57,8 @@ def validation_problems(decision, dossier, quorum) -> dict:
         problems["conforms"] = _("Say whether the decision follows the guideline.")
     elif decision.conforms is False and not decision.deviation_reason:
         problems["deviation_reason"] = _("Give the reason for not following the guideline.")
-    if contradictions(decision.proposals, dossier.record.findings) and not decision.contradictions_confirmed:
+    against = contradictions(decision.proposals, dossier.record.findings, dossier.record.facts)
+    if against and not decision.contradictions_confirmed:
         problems["contradictions_confirmed"] = _(
             "The proposal goes against a warning: confirm it, or change it."
         )
@@ -61,6 +69,19 @@ def validation_problems(decision, dossier, quorum) -> dict:
     if decision.version > 1 and not decision.amendment_reason.strip():
         problems["amendment_reason"] = _("Give the reason for the amendment.")
     return problems
+
+
+def not_started_message(meeting) -> str:
+    return _("The meeting starts on %(date)s at %(time)s: its decisions can be validated from then on.") % {
+        "date": local_day(meeting.starts_at),
+        "time": local_time(meeting.starts_at),
+    }
+
+
+def _lock_chain(centre) -> None:
+    """Hold the centre's chain until the transaction ends: its minutes take their places one at a time.
+    (FOR NO KEY UPDATE: rows that merely point at the centre are still inserted meanwhile.)"""
+    Centre.objects.select_for_update(no_key=True).filter(pk=centre.pk).get()
 
 
 def _next_number(centre, year) -> str:
@@ -84,17 +105,25 @@ def validate_decision(*, decision, user) -> Minute:
         raise PermissionDenied
     if not decision.is_draft:
         raise ValidationError(_("This decision is already validated."))
+    now = timezone.now()
+    meeting = case.meeting
+    if now < meeting.starts_at:  # a minute is never dated before its meeting
+        raise ValidationError({NON_FIELD_ERRORS: [not_started_message(meeting)]})
+    if not meeting.is_open and case.status != CaseSubmission.Status.DISCUSSED:
+        closed = _("The meeting is closed: only the decisions of the cases it discussed can be validated.")
+        raise ValidationError({NON_FIELD_ERRORS: [closed]})
     [dossier] = dossiers(user, [case])
-    problems = validation_problems(decision, dossier, case.meeting.quorum())
+    problems = validation_problems(decision, dossier, meeting.quorum())
     if problems:
         raise ValidationError(problems)
-    now = timezone.now()
+    centre = case.patient.centre
+    _lock_chain(centre)
     previous = (
         Minute.objects.filter(decision__case=case, decision__version__lt=decision.version)
         .order_by("-version")
         .first()
     )
-    number = previous.number if previous else _next_number(case.patient.centre, timezone.localdate(now).year)
+    number = previous.number if previous else _next_number(centre, timezone.localdate(now).year)
     supersedes = {"number": previous.number, "version": previous.version} if previous else None
     decision.status = Decision.Status.VALIDATED
     decision.validated_by = user
@@ -108,14 +137,29 @@ def validate_decision(*, decision, user) -> Minute:
         supersedes=supersedes,
     )
     pdf = render_minute(snapshot)
+    sha256 = hashlib.sha256(pdf).hexdigest()
     decision.save()
+    position, previous_chain = next_link(centre.pk)
     minute = Minute.objects.create(
         decision=decision,
         number=number,
         version=decision.version,
         snapshot=snapshot,
         pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        sha256=sha256,
+        centre=centre,
+        position=position,
+        previous_chain_sha256=previous_chain,
+        chain_sha256=chain_hash(
+            previous=previous_chain,
+            centre_id=centre.pk,
+            position=position,
+            decision_id=decision.pk,
+            number=number,
+            version=decision.version,
+            pdf_sha256=sha256,
+            snapshot=snapshot,
+        ),
     )
     if case.status != CaseSubmission.Status.DISCUSSED:
         case.status = CaseSubmission.Status.DISCUSSED
@@ -128,7 +172,10 @@ def validate_decision(*, decision, user) -> Minute:
 
 @transaction.atomic
 def amend_decision(*, decision, user) -> Decision:
-    """Start an amendment: a new draft version carrying the validated content; the old one is kept."""
+    """Start an amendment: a new draft version carrying the validated content; the old one is kept. Only
+    who may validate the meeting's decisions amends them."""
+    if not can_validate(user, decision.case.meeting):
+        raise PermissionDenied
     latest = Decision.objects.select_for_update().filter(case=decision.case).order_by("-version").first()
     if latest.is_draft:
         return latest

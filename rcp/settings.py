@@ -5,9 +5,11 @@ Production needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; the insecure conven
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "rcp.errors.csrf_failure"  # in the site's layout and language
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,13 +54,19 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",  # failed logins counted per (username, address): lockout
+    "django_otp",  # second factor: an authenticator app (TOTP) and recovery codes (static)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "patients",
     "rcp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # answers static files: nothing below sees them
+    "rcp.middleware.SecurityHeadersMiddleware",  # Permissions-Policy; Cache-Control: no-store
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,8 +74,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rcp.accounts.middleware.SessionTimeoutMiddleware",  # idle timeout and the absolute session limit
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "rcp.accounts.middleware.SecondFactorMiddleware",  # unverified: sent to verify, or to set one up
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out login answered with the lockout page
+    "rcp.middleware.DatabaseBusyMiddleware",  # last: sees the views' exceptions first, request.htmx set
 ]
 
 ROOT_URLCONF = "rcp.urls"
@@ -83,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rcp.accounts.context_processors.session_clock",  # static/js/session.js
             ],
             "string_if_invalid": "",
         },
@@ -101,12 +116,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
         DATABASES["default"]["OPTIONS"]["pool"] = True
         DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite allows one writer at a time: a writer waits up to SQLITE_TIMEOUT seconds for the lock (then
+    # the page answers 409, rcp.middleware), and every transaction takes the write lock when it begins, so
+    # two transactions never both read then deadlock trying to upgrade to write.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "patients:list"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (username, address) before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -148,6 +175,46 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only the site's own files; no inline script, no inline event
+# handler, no eval (htmx runs with allowEval off and no hx-on), no inline style; nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login and sessions (README, "Security"). The session ends SESSION_COOKIE_AGE seconds after the login
+# whatever the activity, and after SESSION_IDLE_TIMEOUT seconds without a request
+# (rcp/accounts/middleware.py); pages warn SESSION_IDLE_WARNING seconds before, and presentation mode
+# keeps the session alive while shown.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "1800"))
+SESSION_IDLE_WARNING = 120
+SESSION_KEEPALIVE_INTERVAL = 300
+# Behind the reverse proxy, the number of proxies that append to X-Forwarded-For: the client's address
+# is read from it (lockout, login log, access log) rather than the proxy's own address.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# django-axes: 5 failures for one username from one address lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets the earlier failures
+AXES_CLIENT_IP_CALLABLE = "rcp.accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "rcp.accounts.views.lockout"  # the lockout page, in the site's layout and language
+# django-otp: who must use a second factor: "privileged" (the chair role, staff, superusers) or "all".
+OTP_REQUIRED_FOR = os.environ.get("RCP_OTP_REQUIRED", "privileged").strip().lower() or "privileged"
+if OTP_REQUIRED_FOR not in {"privileged", "all"}:
+    raise ImproperlyConfigured("RCP_OTP_REQUIRED must be 'privileged' or 'all'.")
+OTP_TOTP_ISSUER = "RCP"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rcp@localhost")
@@ -158,5 +225,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The PDF renderer's libraries narrate every step at INFO: keep their warnings only.
-    "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint")},
+    # django-axes logs each login at INFO: "rcp.security" logs them already (rcp/accounts/security.py).
+    "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint", "axes")},
 }

@@ -1,9 +1,10 @@
 """The board's pages: meetings and their agenda, case submission, attendance, dossiers, presentation."""
 
 import json
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +23,10 @@ from patients.record import PatientRecord
 from patients.services import refresh_lesion_scores, save_record
 from patients.views import RECORD_KINDS
 
-from . import forms
-from .access import can_organise, can_submit, get_case_for_user, get_meeting_for_user
+from . import forms, meetings
+from .access import can_organise, can_submit, get_case_for_user, get_meeting_for_user, may_chair
+from .accounts.audit import Kind, log_access, log_accesses
+from .accounts.once import submit_once
 from .dossier import dossiers
 from .models import Attendance, Board, CaseSubmission, Meeting
 
@@ -48,6 +52,41 @@ def _attendance(meeting):
 
 def _agenda_cases(meeting):
     return meeting.agenda().select_related("patient", "presenting_physician")
+
+
+def refuse_when_closed(view):
+    """A change to a closed meeting answers 403 with the reason: a page, or a line for htmx."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except meetings.MeetingClosed as closed:
+            if request.htmx:
+                return HttpResponse(str(closed), status=403, content_type="text/plain; charset=utf-8")
+            context = {"meeting": closed.meeting, "message": str(closed)}
+            return render(request, "rcp/meeting_closed.html", context, status=403)
+
+    return wrapper
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the form's fields (the others at the top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def _redirect_next(request, fallback):
+    """To the `next` address posted with a form if it is on this site (never another host's), else to
+    `fallback`."""
+    target = request.POST.get("next", "")
+    local = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if local else fallback)
 
 
 # Meetings -------------------------------------------------------------------------------------------
@@ -85,13 +124,18 @@ def meeting_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@refuse_when_closed
+@submit_once
 def meeting_edit(request, pk=None):
     if pk is None:
         if not can_organise(request.user):
             raise PermissionDenied
-        meeting = Meeting(board=_board_for(request.user), chair=request.user)
+        meeting = Meeting(board=_board_for(request.user))
+        if may_chair(request.user):
+            meeting.chair = request.user
     else:
         meeting = get_meeting_for_user(request.user, pk, organise=True)
+        meetings.ensure_open(meeting)
     form = forms.MeetingForm(request.POST or None, instance=meeting, centre=request.user.centre)
     if request.method == "POST" and form.is_valid():
         meeting = save_record(form, user=request.user)
@@ -102,19 +146,46 @@ def meeting_edit(request, pk=None):
 
 
 @require_POST
+@refuse_when_closed
 def meeting_status(request, pk, action):
     meeting = get_meeting_for_user(request.user, pk, organise=True)
-    statuses = {
-        "start": Meeting.Status.IN_PROGRESS,
-        "close": Meeting.Status.CLOSED,
-        "reopen": Meeting.Status.PLANNED,
-    }
-    if action not in statuses:
+    if action == "start":
+        try:
+            meetings.start_meeting(meeting=meeting, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    elif action == "reopen":
+        meetings.reopen_meeting(meeting=meeting, user=request.user)
+        messages.success(request, _("Meeting reopened: the cases carried over stay where they went."))
+    elif action == "close":
+        return redirect("rcp:meeting_close", pk=meeting.pk)  # closing asks what happens to each case
+    else:
         raise Http404
-    meeting.status = statuses[action]
-    meeting._history_user = request.user
-    meeting.save(update_fields=["status"])
     return redirect(meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_close(request, pk):
+    """Closing: a required choice for every case without a validated decision, urgent first."""
+    meeting = get_meeting_for_user(request.user, pk, organise=True)
+    if not meeting.is_open:
+        messages.info(request, meetings.closed_message(meeting))
+        return redirect(meeting)
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        messages.error(request, _("Start the meeting before closing it."))
+        return redirect(meeting)
+    cases = list(meetings.undecided_cases(meeting).select_related("patient", "presenting_physician"))
+    form = forms.CloseMeetingForm(request.POST if request.method == "POST" else None, cases=cases)
+    if form.is_bound and form.is_valid():
+        try:
+            meetings.close_meeting(meeting=meeting, user=request.user, outcomes=form.outcomes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting closed."))
+            return redirect(meeting)
+    context = {"meeting": meeting, "form": form, "next_meeting": meetings.next_meeting(meeting)}
+    return render(request, "rcp/meeting_close.html", context, status=400 if form.errors else 200)
 
 
 def meeting_detail(request, pk):
@@ -123,6 +194,9 @@ def meeting_detail(request, pk):
     attendances, quorum = _attendance(meeting)
     context = {
         "meeting": meeting,
+        "can_start": meetings.can_start(meeting),
+        "can_reopen": meetings.can_reopen(request.user, meeting),
+        "closed_message": "" if meeting.is_open else meetings.closed_message(meeting),
         "agenda": agenda,
         "attendances": attendances,
         "quorum": quorum,
@@ -135,6 +209,7 @@ def meeting_detail(request, pk):
         .select_related("patient"),
         "can_organise": can_organise(request.user),
         "can_submit": can_submit(request.user),
+        "can_write": can_write(request.user),  # the completeness links lead to the record's forms
     }
     return render(request, "rcp/meeting_detail.html", context)
 
@@ -142,21 +217,8 @@ def meeting_detail(request, pk):
 # Agenda ---------------------------------------------------------------------------------------------
 
 
-def _renumber(meeting, ordered_ids, user):
-    with transaction.atomic():
-        cases = {case.pk: case for case in meeting.agenda().select_for_update()}
-        if set(ordered_ids) != set(cases):
-            return False
-        for position, case_id in enumerate(ordered_ids, start=1):
-            case = cases[case_id]
-            if case.position != position:
-                case.position = position
-                case._history_user = user
-                case.save(update_fields=["position"])
-    return True
-
-
 @require_POST
+@refuse_when_closed
 def agenda_move(request, pk, case_pk, direction):
     meeting = get_meeting_for_user(request.user, pk, organise=True)
     ids = list(meeting.agenda().values_list("pk", flat=True))
@@ -166,11 +228,12 @@ def agenda_move(request, pk, case_pk, direction):
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(ids):
         ids[index], ids[other] = ids[other], ids[index]
-        _renumber(meeting, ids, request.user)
+    meetings.reorder_agenda(meeting=meeting, ordered_ids=ids, user=request.user)
     return redirect(f"{meeting.get_absolute_url()}#case-{case_pk}")
 
 
 @require_POST
+@refuse_when_closed
 def agenda_order(request, pk):
     """The new order of the whole agenda (drag and drop): `order` = case ids, comma-separated."""
     meeting = get_meeting_for_user(request.user, pk, organise=True)
@@ -178,7 +241,7 @@ def agenda_order(request, pk):
         ids = [int(part) for part in request.POST.get("order", "").split(",") if part]
     except ValueError:
         return HttpResponseBadRequest("order")
-    if not _renumber(meeting, ids, request.user):
+    if not meetings.reorder_agenda(meeting=meeting, ordered_ids=ids, user=request.user):
         return HttpResponseBadRequest("order")
     if request.htmx:
         return HttpResponse(status=204)
@@ -186,16 +249,11 @@ def agenda_order(request, pk):
 
 
 @require_POST
+@refuse_when_closed
 def agenda_add_waiting(request, pk):
     meeting = get_meeting_for_user(request.user, pk, organise=True)
     waiting = CaseSubmission.objects.visible_to(request.user).filter(status=CaseSubmission.Status.SUBMITTED)
-    with transaction.atomic():
-        position = meeting.next_position()
-        for case in waiting.order_by("submitted_at"):
-            case.meeting, case.status, case.position = meeting, CaseSubmission.Status.SCHEDULED, position
-            case._history_user = request.user
-            case.save(update_fields=["meeting", "status", "position"])
-            position += 1
+    meetings.add_waiting_cases(meeting=meeting, cases=waiting, user=request.user)
     return redirect(meeting)
 
 
@@ -224,6 +282,7 @@ def _schedule(case, meeting):
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def case_create(request):
     if not can_submit(request.user):
         raise PermissionDenied
@@ -248,8 +307,10 @@ def case_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@refuse_when_closed
 def case_edit(request, pk):
     case = get_case_for_user(request.user, pk, submit=True)
+    meetings.ensure_open(case.meeting)
     form = forms.CaseForm(request.POST or None, instance=case, user=request.user)
     form.fields["meeting"].disabled = True
     form.fields["patient"].disabled = True
@@ -262,80 +323,68 @@ def case_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@refuse_when_closed
 def case_postpone(request, pk):
     case = get_case_for_user(request.user, pk, organise=True)
     if case.meeting is None:
         raise Http404
+    meetings.ensure_open(case.meeting)
     form = forms.PostponeForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         origin = case.meeting
-        with transaction.atomic():
-            case.meeting = form.cleaned_data["meeting"]
-            case.position = case.meeting.next_position()
-            case.status = CaseSubmission.Status.SCHEDULED
-            case._history_user = request.user
-            case._change_reason = f"postponed from meeting {origin.pk}"
-            case.save()
+        meetings.postpone_case(case=case, meeting=form.cleaned_data["meeting"], user=request.user)
         messages.success(request, _("Case postponed to %(meeting)s.") % {"meeting": case.meeting})
         return redirect(origin)
     return _form_page(request, form, _("Postpone the case"))
 
 
 @require_POST
+@refuse_when_closed
 def case_remove(request, pk):
     case = get_case_for_user(request.user, pk, organise=True)
-    case.status = CaseSubmission.Status.REMOVED
-    case._history_user = request.user
-    case.save(update_fields=["status"])
+    meetings.remove_case(case=case, user=request.user)
     messages.success(request, _("Case removed from the agenda."))
     return redirect(case.meeting or "rcp:meetings")
 
 
 @require_POST
+@refuse_when_closed
 def case_discussed(request, pk):
     """The board has discussed the case; without quorum it is flagged to be presented again."""
     case = get_case_for_user(request.user, pk, organise=True)
     if case.meeting is None:
         raise Http404
-    case.status = CaseSubmission.Status.DISCUSSED
-    case.discussed_at = timezone.now()
-    case.discussed_with_quorum = case.meeting.quorum().ok
-    case._history_user = request.user
-    case.save(update_fields=["status", "discussed_at", "discussed_with_quorum"])
+    meetings.mark_discussed(case=case, user=request.user)
     if not case.discussed_with_quorum:
         messages.warning(request, _("Discussed without quorum: the case must be presented again."))
-    return redirect(request.POST.get("next") or case.meeting.get_absolute_url())
+    return _redirect_next(request, case.meeting.get_absolute_url())
 
 
 # Attendance and quorum ------------------------------------------------------------------------------
 
 
 @require_POST
+@refuse_when_closed
+@submit_once
 def attendance(request, pk):
     meeting = get_meeting_for_user(request.user, pk, organise=True)
+    meetings.ensure_open(meeting)
     if "guest_name" in request.POST:
         form = forms.GuestForm(request.POST, instance=Attendance(meeting=meeting))
         if form.is_valid():
-            form.save()
+            meetings.add_guest(meeting=meeting, form=form, user=request.user)
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     elif "remove_guest" in request.POST:
-        meeting.attendances.filter(pk=request.POST["remove_guest"], user__isnull=True).delete()
+        try:
+            guest = int(request.POST["remove_guest"])
+        except ValueError:
+            return HttpResponseBadRequest("remove_guest")
+        meetings.remove_guest(meeting=meeting, attendance_id=guest, user=request.user)
     else:
         form = forms.AttendanceForm(request.POST, meeting=meeting)
         if form.is_valid():
-            present = {user.pk: user for user in form.cleaned_data["present"]}
-            with transaction.atomic():
-                existing = {a.user_id: a for a in meeting.attendances.filter(user__isnull=False)}
-                for user_id, row in existing.items():
-                    if row.present != (user_id in present):
-                        row.present = user_id in present
-                        row.save(update_fields=["present"])
-                Attendance.objects.bulk_create(
-                    Attendance(meeting=meeting, user=user, specialty=user.specialty)
-                    for user_id, user in present.items()
-                    if user_id not in existing
-                )
+            meetings.set_attendance(meeting=meeting, present=form.cleaned_data["present"], user=request.user)
     return redirect(f"{meeting.get_absolute_url()}#attendance")
 
 
@@ -357,13 +406,22 @@ def board_edit(request, pk):
 
 def case_dossier(request, pk):
     case = get_case_for_user(request.user, pk)
+    log_access(request, Kind.DOSSIER, patient=case.patient, what=f"case={case.pk}")
     [dossier] = dossiers(request.user, [case])
-    return render(request, "rcp/case_dossier.html", {"dossier": dossier, "case": case})
+    context = {"dossier": dossier, "case": case, "case_history": meetings.case_history(case)}
+    return render(request, "rcp/case_dossier.html", context)
 
 
 def meeting_dossier(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    return render(request, "rcp/meeting_dossier.html", _meeting_dossier_context(request, meeting))
+    context = _meeting_dossier_context(request, meeting)
+    _log_agenda(request, Kind.DOSSIER, context["agenda"], what=f"meeting={meeting.pk}")
+    return render(request, "rcp/meeting_dossier.html", context)
+
+
+def _log_agenda(request, kind, agenda, *, what):
+    """One access-log row per patient whose dossier the page shows (one INSERT)."""
+    log_accesses(request, kind, [dossier.record.patient for dossier in agenda], what=what)
 
 
 def _meeting_dossier_context(request, meeting):
@@ -383,9 +441,9 @@ def meeting_dossier_pdf(request, pk):
     from .pdf import render_pdf
 
     meeting = get_meeting_for_user(request.user, pk)
-    html = render_to_string(
-        "rcp/meeting_dossier_pdf.html", _meeting_dossier_context(request, meeting), request=None
-    )
+    context = _meeting_dossier_context(request, meeting)
+    _log_agenda(request, Kind.DOWNLOAD, context["agenda"], what=f"meeting={meeting.pk} dossier.pdf")
+    html = render_to_string("rcp/meeting_dossier_pdf.html", context, request=None)
     pdf = render_pdf(
         html,
         title=_("Dossier — %(meeting)s") % {"meeting": meeting},
@@ -408,12 +466,21 @@ def _presented(request, pk, number):
     cases = list(_agenda_cases(meeting))
     if not 1 <= number <= len(cases):
         raise Http404
-    [dossier] = dossiers(request.user, [cases[number - 1]])
+    case = cases[number - 1]
+    [dossier] = dossiers(request.user, [case])
+    # Each request of presentation mode shows the case (the page, its refresh, the side panel's forms).
+    log_access(request, Kind.PRESENTATION, patient=case.patient, what=f"meeting={meeting.pk} case={case.pk}")
     return meeting, cases, dossier
+
+
+# The parts of the record that can be added from the side panel during the meeting (the completeness
+# list's "complete" opens the panel on them).
+PANEL_KINDS = ("lab", "assessment", "exam", "treatment", "site", "event")
 
 
 def present(request, pk, number=1):
     meeting, cases, dossier = _presented(request, pk, number)
+    refresh = bool(request.htmx and request.GET.get("part") == "case")
     context = {
         "meeting": meeting,
         "dossier": dossier,
@@ -424,13 +491,21 @@ def present(request, pk, number=1):
         "quorum": meeting.quorum(),
         "can_correct": can_write(request.user),
         "can_organise": can_organise(request.user),
+        "panel_kinds": PANEL_KINDS,
+        "refresh": refresh,  # the case part alone, with the panel's lesions out of band
     }
-    template = (
-        "rcp/includes/present_case.html"
-        if request.htmx and request.GET.get("part") == "case"
-        else "rcp/present.html"
-    )
+    template = "rcp/includes/present_case.html" if refresh else "rcp/present.html"
     return render(request, template, context)
+
+
+def _panel_form(request, form, *, title, action, **extra):
+    context = {"form": form, "title": title, "action": action, **extra}
+    return render(request, "rcp/includes/panel_form.html", context, status=400 if form.errors else 200)
+
+
+def _case_changed(response, **what):
+    response["HX-Trigger"] = json.dumps({"case-changed": what})
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -453,20 +528,16 @@ def present_lesion(request, pk, number, lesion_pk):
                 record=record, lesion=BoneLesion.objects.get(pk=lesion.pk), user=request.user
             )
         response = render(request, "rcp/includes/panel_saved.html", {"saved": lesion})
-        response["HX-Trigger"] = json.dumps({"case-changed": {"lesion": lesion.pk}})
-        return response
+        return _case_changed(response, lesion=lesion.pk)
     action = reverse("rcp:present_lesion", args=[meeting.pk, number, lesion.pk])
-    context = {"form": form, "title": lesion.site_label, "action": action}
-    return render(request, "rcp/includes/panel_form.html", context, status=400 if form.errors else 200)
-
-
-# The parts of the record that can be added from the side panel during the meeting.
-PANEL_KINDS = ("lab", "assessment", "site", "event")
+    return _panel_form(request, form, title=lesion.site_label, action=action)
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once
 def present_record(request, pk, number, kind):
-    """Add a missing lab, assessment, site or event from the side panel; the case then refreshes."""
+    """Add a missing lab, assessment, imaging exam, treatment, site or event from the side panel; the
+    case then refreshes. As on the patient page, a new exam goes on to its first bone lesion."""
     meeting, _cases, dossier = _presented(request, pk, number)
     if not can_write(request.user):
         raise PermissionDenied
@@ -477,9 +548,40 @@ def present_record(request, pk, number, kind):
     form = form_class(request.POST or None, instance=model(patient=patient))
     if request.method == "POST" and form.is_valid():
         obj = save_record(form, user=request.user, patient=patient)
-        response = render(request, "rcp/includes/panel_saved.html", {"saved": obj})
-        response["HX-Trigger"] = json.dumps({"case-changed": {"kind": kind}})
-        return response
+        if kind == "exam":
+            lesion_form = BoneLesionForm(instance=BoneLesion(exam=obj))
+            response = _exam_lesion_form(request, meeting, number, obj, lesion_form, saved=obj)
+        else:
+            response = render(request, "rcp/includes/panel_saved.html", {"saved": obj})
+        return _case_changed(response, kind=kind)
     action = reverse("rcp:present_record", args=[meeting.pk, number, kind])
-    context = {"form": form, "title": model._meta.verbose_name, "action": action}
-    return render(request, "rcp/includes/panel_form.html", context, status=400 if form.errors else 200)
+    title = _("Add: %(what)s") % {"what": model._meta.verbose_name}
+    return _panel_form(request, form, title=title, action=action, adding=True)
+
+
+def _exam_lesion_form(request, meeting, number, exam, form, *, saved=None):
+    action = reverse("rcp:present_exam_lesion", args=[meeting.pk, number, exam.pk])
+    title = _("Add a bone lesion — %(exam)s") % {"exam": exam}
+    return _panel_form(request, form, title=title, action=action, adding=True, add_another=True, saved=saved)
+
+
+@require_http_methods(["GET", "POST"])
+def present_exam_lesion(request, pk, number, exam_pk):
+    """Add a bone lesion to an imaging exam of the case's patient from the side panel (the next step
+    after adding the exam, as on the patient page); the case then refreshes."""
+    meeting, _cases, dossier = _presented(request, pk, number)
+    if not can_write(request.user):
+        raise PermissionDenied
+    exam = next((exam for exam in dossier.record.exams if exam.pk == exam_pk), None)
+    if exam is None:
+        raise Http404
+    form = BoneLesionForm(request.POST or None, instance=BoneLesion(exam=exam))
+    if request.method == "POST" and form.is_valid():
+        lesion = save_record(form, user=request.user, patient=dossier.record.patient)
+        if "add_another" in request.POST:
+            fresh = BoneLesionForm(instance=BoneLesion(exam=exam))
+            response = _exam_lesion_form(request, meeting, number, exam, fresh, saved=lesion)
+        else:
+            response = render(request, "rcp/includes/panel_saved.html", {"saved": lesion})
+        return _case_changed(response, lesion=lesion.pk)
+    return _exam_lesion_form(request, meeting, number, exam, form)

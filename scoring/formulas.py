@@ -25,6 +25,17 @@ _CALCIUM_STATUSES = (
 _FULL_DOSE_ABOVE = 60
 _ZOLEDRONIC_ACID_DOSES = ((50, 3.5), (40, 3.3), (30, 3.0))
 
+# Laboratory values as the record stores them: calcium in mmol/L, creatinine in µmol/L. The plausible
+# range of each (the form refuses what lies outside) and the factor from mg/dL, the unit of many
+# laboratories and of the literature: by molar mass, calcium 40.08 g/mol so 1 mg/dL = 10 / 40.08 =
+# 0.2495 mmol/L; creatinine 113.12 g/mol so 1 mg/dL = 10 000 / 113.12 = 88.4 µmol/L (the factor of the
+# Cockcroft–Gault formula below). Source: the molar masses from IUPAC standard atomic weights (Ca
+# 40.078 g/mol; creatinine C4H7N3O 113.12 g/mol); the same factors as laboratories' SI conversion tables.
+CALCIUM_MMOL_L_RANGE = (Decimal("1"), Decimal("5"))
+CALCIUM_MMOL_L_PER_MG_DL = Decimal("0.2495")
+CREATININE_UMOL_L_RANGE = (Decimal("20"), Decimal("2000"))
+CREATININE_UMOL_L_PER_MG_DL = Decimal("88.4")
+
 # Karnofsky → ECOG/WHO, the paired table of scores.md: 100–90 → 0, 80–70 → 1, 60–50 → 2, 40–30 → 3,
 # 20–10 → 4, 0 → 5.
 _ECOG_BY_KARNOFSKY = {100: 0, 90: 0, 80: 1, 70: 1, 60: 2, 50: 2, 40: 3, 30: 3, 20: 4, 10: 4, 0: 5}
@@ -97,7 +108,9 @@ def creatinine_clearance(age, weight_kg, creatinine_umol_l, sex) -> float:
     creatinine = _number("creatinine_umol_l", creatinine_umol_l, above=0)
     if sex not in ("male", "female"):
         raise input_error("sex", not_allowed(sex, gettext("one of %(values)s") % {"values": "male, female"}))
-    clearance = (140 - float(years)) * float(weight) / (72 * float(creatinine) / 88.4)
+    clearance = (
+        (140 - float(years)) * float(weight) / (72 * float(creatinine) / float(CREATININE_UMOL_L_PER_MG_DL))
+    )
     return clearance * 0.85 if sex == "female" else clearance
 
 
@@ -139,6 +152,21 @@ def karnofsky_from_ecog(ecog) -> int:
     return _KARNOFSKY_BY_ECOG[_integer("ecog", ecog, _KARNOFSKY_BY_ECOG)]
 
 
+def converted_from_mg_dl(value, per_mg_dl, plausible) -> Decimal | None:
+    """`value` read as mg/dL and converted (× `per_mg_dl`), when it lies outside the `plausible` range
+    (low, high) of the record's unit and its conversion inside it: a value typed in mg/dL. Else None.
+
+    >>> converted_from_mg_dl(9, CALCIUM_MMOL_L_PER_MG_DL, CALCIUM_MMOL_L_RANGE)
+    Decimal('2.2455')
+    """
+    number = _number("value", value)
+    low, high = plausible
+    if low <= number <= high:
+        return None
+    converted = number * per_mg_dl
+    return converted if low <= converted <= high else None
+
+
 def bmi(weight_kg, height_cm) -> float:
     """Body-mass index, kg/m²: weight / (height in metres)², rounded to 1 decimal half up.
 
@@ -152,6 +180,7 @@ def bmi(weight_kg, height_cm) -> float:
 __all__ = [
     "bmi",
     "calcium_status",
+    "converted_from_mg_dl",
     "corrected_calcium",
     "creatinine_clearance",
     "ecog_from_karnofsky",

@@ -40,6 +40,7 @@ SCORE = Score(
             _("Interval from tumour diagnosis to spinal cord compression (months)"),
             "number",
             min_value=0,
+            max_value=1200,  # 100 years: a span longer than a life is a typing slip
             cutoffs=(Cutoff(15, 6, _("15 months or less")), Cutoff(None, 8, _("over 15 months"))),
         ),
         Item(
@@ -64,6 +65,7 @@ SCORE = Score(
             _("Time developing motor deficits before radiotherapy (days)"),
             "integer",
             min_value=0,
+            max_value=36525,  # 100 years in days: a span longer than a life is a typing slip
             cutoffs=(
                 Cutoff(7, 4, _("7 days or less")),
                 Cutoff(14, 7, _("8–14 days")),

@@ -67,6 +67,9 @@ SCORE = Score(
             _("Extraspinal bone metastases"),
             "integer",
             min_value=0,
+            # Beyond plausibility: the adult skeleton has 206 bones, 180 of them outside the spine, and the
+            # record's taxonomy tells about a hundred distinct sites apart; the score stops counting at 3.
+            max_value=200,
             help_text=_("Number of bone metastatic foci outside the spine."),
             cutoffs=(Cutoff(0, 2, _("none")), Cutoff(2, 1, _("1–2")), Cutoff(None, 0, _("3 or more"))),
         ),
@@ -75,6 +78,9 @@ SCORE = Score(
             _("Vertebral-body metastases"),
             "integer",
             min_value=1,
+            # The vertebral levels of the record's taxonomy, C1–C7, T1–T12, L1–L5 and S1–S5 (the 24 mobile
+            # vertebrae and the 5 sacral segments): no more vertebral bodies can be involved.
+            max_value=29,
             help_text=_("Number of vertebral bodies with a metastasis."),
             cutoffs=(Cutoff(1, 2, _("1")), Cutoff(2, 1, _("2")), Cutoff(None, 0, _("3 or more"))),
         ),

@@ -22,6 +22,7 @@ class Role(TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     CHAIR = "chair", _("Chair")
     VIEWER = "viewer", _("Viewer")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 def _perms(actions, models, app="patients"):
@@ -35,14 +36,22 @@ WRITE = _perms(["add", "change", "view"], CLINICAL_MODELS) + READ
 SUBMIT = _perms(["add", "change"], ["casesubmission", "decision"], "rcp")
 # Meetings, agendas, attendance and the quorum rule.
 ORGANISE = _perms(["add", "change"], BOARD_MODELS, "rcp")
+# Only the chair role may be chosen as a meeting's chair or deputy, and validate or amend its decisions
+# (a custom permission of rcp.Decision; rcp.access.can_validate also requires being that meeting's chair).
+CHAIR = ["rcp.validate_decision"]
+# The access log of the centre (rcp.accounts.audit): read, filter, export. Nobody may change it.
+AUDIT = ["accounts.view_accesslog"]
 
 # Chairs and coordinators are clinicians of the board too: they may correct the record during a meeting;
 # a chair runs the meeting, so organises it as a coordinator does.
 ROLE_PERMISSIONS = {
     Role.CLINICIAN: WRITE + SUBMIT,
     Role.COORDINATOR: WRITE + ORGANISE,
-    Role.CHAIR: WRITE + ORGANISE,
+    Role.CHAIR: WRITE + ORGANISE + CHAIR,
     Role.VIEWER: READ,
+    # Reads the centre's access log (/audit/) and, to investigate an access, the records themselves as a
+    # viewer does (each of those reads is logged too); the patient page then shows who opened it.
+    Role.PRIVACY_OFFICER: READ + AUDIT,
 }
 
 

@@ -42,6 +42,20 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request, collected_static):
+    """pytest-django's live server, serving static files as production does: WhiteNoise from the collected
+    STATIC_ROOT (hashed names), instead of staticfiles' handler, which knows no hashed name."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+    server = LiveServer(address or "localhost", start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
@@ -55,11 +69,27 @@ def page(browser, live_server):
 
 @pytest.fixture
 def login(page):
+    """Log in through the login form; for a user who must use a second factor (chairs, deputies, staff),
+    with a new authenticator app whose code is typed on the verification page, as a user would."""
+
     def login_as(user, password="test-password"):
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from rcp.accounts.security import second_factor_required
+
+        device = None
+        if second_factor_required(type(user).objects.get(pk=user.pk)):
+            TOTPDevice.objects.filter(user=user).delete()  # a new app: its first code was never used
+            device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
         page.goto("/accounts/login/")
         page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Username")).fill(user.username)
         page.locator("input[name=password]").fill(password)
         page.locator("form button[type=submit]").click()
+        if device is not None:
+            page.wait_for_url("**/accounts/two-factor/verify/**")
+            page.locator("input[name=code]").fill(f"{totp(device.bin_key):06d}")
+            page.locator("#verify-form button[type=submit]").click()
         page.wait_for_url("**/patients/")
         return page
 

@@ -1,5 +1,7 @@
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from rcp.models import Minute
@@ -17,7 +19,9 @@ from tests.factories import (
 
 
 def test_record_a_decision_in_presentation_mode_validate_and_download_the_minute(login, chair):
-    meeting = MeetingFactory(board=BoardFactory(centre=chair.centre), chair=chair)
+    meeting = MeetingFactory(
+        board=BoardFactory(centre=chair.centre), chair=chair, starts_at=timezone.now() - timedelta(hours=1)
+    )
     for specialty in ("medical_oncology", "radiation_oncology", "spine_surgery"):
         AttendanceFactory(meeting=meeting, specialty=specialty)
     patient = PatientFactory(centre=chair.centre, family_name="Decide")

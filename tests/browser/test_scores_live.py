@@ -44,3 +44,19 @@ def test_changing_a_sins_field_updates_total_and_band_without_a_page_load(login,
 
     page.get_by_role("button", name=re.compile("Enregistrer|Save")).click()
     expect(page.locator("#lesion-table")).to_contain_text("13")
+
+
+def test_prefilled_radio_buttons_are_drawn_whole(login, clinician):
+    """A prefilled radio keeps its round border on every side; the text inputs keep their left mark."""
+    patient = PatientFactory(centre=clinician.centre)
+    PrimaryTumourFactory(patient=patient)
+    AssessmentFactory(patient=patient, pain_nrs=0)
+    lesion = LesionFactory(exam=ExamFactory(patient=patient, modality="spine_mri"), vertebral_level="T6")
+    page = login(clinician)
+    page.goto(f"/patients/{patient.pk}/lesions/{lesion.pk}/scores/sins/")
+    radios = page.locator("input[type=radio][data-prefilled]")
+    expect(radios.first).to_be_visible()
+    widths = radios.evaluate_all(
+        "els => els.map(e => [getComputedStyle(e).borderLeftWidth, getComputedStyle(e).borderRightWidth])"
+    )
+    assert widths and all(left == right for left, right in widths), widths

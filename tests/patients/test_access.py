@@ -45,7 +45,7 @@ def test_another_centres_patient_answers_404_for_reads_and_writes(client_for, ou
 
 def test_another_centres_patient_is_not_listed_nor_found_by_search(client_for, outsider, patient):
     client = client_for(outsider)
-    assert list(client.get(reverse("patients:list"), {"q": patient.family_name}).context["page"]) == []
+    assert list(client.post(reverse("patients:list"), {"q": patient.family_name}).context["page"]) == []
     assert patient.family_name.upper() not in client.get(reverse("patients:list")).content.decode()
 
 

@@ -46,3 +46,51 @@ def test_admin_changes_are_recorded_with_the_admin_user(admin_client, patient):
     assert latest.family_name == "Renamed"
     assert latest.history_user == admin_user
     assert m.Patient in site._registry
+
+
+def change_physician_and_birth_date(patient, physician):
+    from datetime import date
+
+    patient.referring_physician = physician
+    patient.birth_date = date(1958, 11, 15)
+    patient.save()
+
+
+@pytest.mark.parametrize(
+    ("language", "birth_dates", "yes"),
+    [("fr", ("14 mars 1958", "15 novembre 1958"), "Oui"), ("en", ("March 14, 1958", "Nov. 15, 1958"), "Yes")],
+)
+def test_history_names_people_and_writes_dates_in_the_active_language(
+    client_for, clinician, patient, language, birth_dates, yes
+):
+    from tests.factories import UserFactory
+
+    other = UserFactory(centre=patient.centre, first_name="Anne", last_name="Onco", role="clinician")
+    change_physician_and_birth_date(patient, other)
+    LabFactory(patient=patient, calcium="2.75")
+    m.ClinicalAssessment.objects.create(
+        patient=patient, date=patient.birth_date, ecog=1, pain_mechanical=True
+    )
+    response = client_for(clinician).get(
+        reverse("patients:history", args=[patient.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    entries = response.context["entries"]
+    physician = next(
+        c for e in entries for c in e.changes if c.before and c.field.startswith(("médecin", "referring"))
+    )
+    assert (physician.before, physician.after) == ("Paul Pneumo", "Anne Onco")
+    birth = next(
+        c
+        for e in entries
+        for c in e.changes
+        if c.before and c.field.startswith(("date de naiss", "date of birth"))
+    )
+    assert (birth.before, birth.after) == birth_dates
+    calcium = next(c for e in entries for c in e.changes if c.field.startswith("calc"))
+    assert calcium.after == ("2,75" if language == "fr" else "2.75")
+    assessment = next(
+        e for e in entries if e.changes and e.obj.startswith(("Évaluation", "Bilan", "Assessment"))
+    )
+    assert birth_dates[1] in assessment.obj
+    assert "1958-11-15" not in response.content.decode()
+    assert any(c.after == yes for c in assessment.changes)

@@ -234,12 +234,13 @@ def test_live_fragment_query_count_is_small_and_constant(
     t11 = load(clinician, record_patient).lesions[0]
     client = client_for(clinician)
     url = reverse("patients:lesion_score", args=[record_patient.pk, t11.pk, "sins"])
-    # session, user, the patient (centre check), the lesion (belongs to the patient): nothing else.
-    with django_assert_max_num_queries(4):
+    # session, user, the user's permissions (user's, groups': reading needs a role), the patient (centre
+    # check), the lesion (belongs to the patient): nothing else, and no access-log row.
+    with django_assert_max_num_queries(6):
         client.post(url, SINS_INPUTS, HTTP_HX_REQUEST="true")
     for _ in range(20):
         LesionFactory(exam=t11.exam)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         client.post(url, SINS_INPUTS, HTTP_HX_REQUEST="true")
 
 
@@ -372,3 +373,32 @@ def test_lesion_score_needs_a_lesion_in_the_database(clinician, record_patient):
 def test_weight_prefill_uses_decimal_safe_values(clinician, record_patient):
     AssessmentFactory(patient=record_patient, weight_kg=Decimal("61.5"))
     assert prefill("tokuhashi", load(clinician, record_patient))["karnofsky"].value == 70
+
+
+@pytest.fixture
+def fresh_score_forms(monkeypatch):
+    """As after a restart: no score form class built yet."""
+    from patients import score_forms
+
+    monkeypatch.setattr(score_forms, "_FORMS", {})
+
+
+def render_sins_form(language):
+    from django.utils import translation
+
+    from patients.score_forms import score_form_class
+    from scoring import registry
+
+    with translation.override(language):
+        return str(score_form_class(registry.get("sins"))())
+
+
+@pytest.mark.parametrize("first", ["en", "fr"])
+def test_score_answers_follow_each_visitors_language_whoever_came_first(fresh_score_forms, first):
+    second = "fr" if first == "en" else "en"
+    rendered = {first: render_sins_form(first), second: render_sins_form(second)}
+    assert "Jonctionnelle (occiput–C2, C7–T2, T11–L1, L5–S1) — 3 pt" in rendered["fr"]
+    assert "Localisation" in rendered["fr"]
+    assert "Junctional (occiput–C2" not in rendered["fr"]
+    assert "Junctional (occiput–C2, C7–T2, T11–L1, L5–S1) — 3 pt" in rendered["en"]
+    assert "Jonctionnelle" not in rendered["en"]

@@ -4,19 +4,25 @@ concurrent drafts, and text that tries to make the renderer fetch something."""
 import hashlib
 import io
 import json
+import logging
+import re
 import socket
 import subprocess
 import time
 import urllib.request
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from rcp.minutes import render_meeting_minutes
+from patients.models import BoneLesion
+from rcp.minutes import render_meeting_minutes, render_minutes_html
 from rcp.models import Decision, ImmutableError, Minute
 from rcp.services import validate_decision
 from tests.factories import (
@@ -46,8 +52,13 @@ PROPOSAL = {
 
 
 @pytest.fixture
-def meeting(centre, chair, clinician):
-    meeting = MeetingFactory(board=BoardFactory(centre=centre), chair=chair, deputy=clinician)
+def meeting(centre, chair, deputy):
+    meeting = MeetingFactory(
+        board=BoardFactory(centre=centre),
+        chair=chair,
+        deputy=deputy,
+        starts_at=timezone.now() - timedelta(hours=1),  # under way: its decisions can be validated
+    )
     for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
         AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
     return meeting
@@ -128,13 +139,28 @@ def test_pdftotext_reads_the_minute(client_for, chair, case, tmp_path):
     assert "Compte rendu de réunion de concertation pluridisciplinaire" in text
 
 
-def test_only_the_chair_or_deputy_validates(client_for, coordinator, clinician, case):
+def test_minute_validated_with_the_hashed_static_storage_embeds_its_font(
+    client_for, chair, case, tmp_path, caplog, collected_static
+):
+    # As in production: {% static %} gives the hashed names collectstatic wrote into STATIC_ROOT.
+    stylesheet = staticfiles_storage.url("css/print.css")
+    assert re.fullmatch(r"/static/css/print\.[0-9a-f]{12}\.css", stylesheet)
+    assert (collected_static / stylesheet.removeprefix("/static/")).is_file()
+    with caplog.at_level(logging.WARNING, logger="rcp.pdf"):
+        assert validate(client_for(chair), case).status_code == 302
+    assert [record.getMessage() for record in caplog.records if record.name == "rcp.pdf"] == []
+    path = tmp_path / "minute.pdf"
+    path.write_bytes(bytes(Minute.objects.get().pdf))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0].split("+", 1)[-1].replace("-", "") for line in fonts.splitlines()[2:]]
+    assert "AtkinsonHyperlegible" in names and "AtkinsonHyperlegibleBold" in names
+
+
+def test_only_the_chair_or_deputy_validates(client_for, coordinator, deputy, case):
     response = validate(client_for(coordinator), case)
     assert response.status_code == 403
-    assert not Minute.objects.exists()
-    decision = Decision.objects.get()  # the draft was kept
-    assert decision.is_draft
-    assert validate(client_for(clinician), case, revision=decision.revision).status_code == 302  # the deputy
+    assert not Decision.objects.exists() and not Minute.objects.exists()  # a refused validation saves nothing
+    assert validate(client_for(deputy), case).status_code == 302  # the deputy
 
 
 def test_viewer_cannot_record_a_decision(client_for, viewer, case):
@@ -187,6 +213,35 @@ def test_a_proposal_against_a_warning_asks_for_confirmation(client_for, chair, c
         client, case, {**surgery, "contradictions_confirmed": "on"}, revision=Decision.objects.get().revision
     )
     assert response.status_code == 302
+
+
+def test_calcium_supplements_with_hypercalcaemia_ask_for_confirmation_and_the_minute_names_each_lesion(
+    client_for, chair, case
+):
+    case.patient.labresults.update(calcium=Decimal("2.90"), albumin=Decimal("40"))
+    BoneLesion.objects.filter(exam__patient=case.patient).update(bilsky="3")
+    client = client_for(chair)
+    supplements = {**PROPOSAL, "p_bma_supplements": "calcium_vitamin_d"}
+    response = validate(client, case, supplements)
+    assert "contradictions_confirmed" in response.context["form"].errors
+    assert any("2,90 mmol/L" in item for item in response.context["contradictions"])
+    response = validate(
+        client,
+        case,
+        {**supplements, "contradictions_confirmed": "on"},
+        revision=Decision.objects.get().revision,
+    )
+    assert response.status_code == 302
+    snapshot = Minute.objects.get().snapshot
+    assert {"rule": "BILSKY-HIGH", "lesion": "T11"}.items() <= next(
+        f for f in snapshot["findings"] if f["rule"] == "BILSKY-HIGH"
+    ).items()
+    assert all("lesion" in f for f in snapshot["findings"])
+    assert snapshot["decision"]["proposals"]["bma"] == {
+        "agent": "denosumab",
+        "supplements": "calcium_vitamin_d",
+    }
+    assert '<strong class="finding-lesion">[T11]</strong>' in render_minutes_html([snapshot])
 
 
 def test_validated_decision_and_minute_never_change(client_for, chair, case):

@@ -59,6 +59,7 @@ def test_demo_accounts_log_in_with_demo_and_have_their_roles(client):
         ("clinician", "clinician"),
         ("viewer", "viewer"),
         ("outsider", "clinician"),
+        ("privacy", "privacy_officer"),
     ]:
         user = User.objects.get(username=username)
         assert user.check_password("demo")

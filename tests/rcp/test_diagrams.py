@@ -19,11 +19,13 @@ from rcp.diagrams import (
     LesionMark,
     TimelineItem,
     axis_ticks,
+    lesion_zoom_svg,
     rib_point,
     skeleton_svg,
     timeline_svg,
     vertebra_box,
     x_for,
+    zoom_levels,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -558,3 +560,81 @@ def test_weasyprint_prints_both_pictures():
         pdf = weasyprint.HTML(string=html).write_pdf()
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Osimertinib" in text and "T11" in text
+
+
+# --- Presentation mode: the skeleton's overview and the lesions zoomed ------------------------------
+
+
+def word_sizes(root):
+    """The font size of every text that is a word, not a mark's "!" or "?" glyph."""
+    in_marks = {t for g in groups(root, "lesion") for t in g.iter(f"{SVG}text")}
+    return [float(t.get("font-size")) for t in root.iter(f"{SVG}text") if t not in in_marks]
+
+
+def test_the_overview_keeps_only_words_that_stay_legible_shown_at_half_size():
+    marks = [
+        LesionMark("vertebra", vertebral_level="T11", severity="high", label="T11"),
+        LesionMark("femur_shaft", side="left", severity="low"),
+        LesionMark("other", label="Costal cartilage"),
+    ]
+    root = parse(skeleton_svg(marks, overview=True))
+    # At 1280×720 the overview is drawn at about 0.48 px per unit: 12 px needs 25 units.
+    assert word_sizes(root) and min(word_sizes(root)) >= 25
+    assert not {"T11", "Costal cartilage", "Other sites"} & set(texts(root))  # the zoom shows them
+    assert len(groups(root, "lesion")) == 2  # the other site is in the zoom's list, not drawn
+    assert min(word_sizes(parse(skeleton_svg(marks)))) < 12  # the full-size picture is unchanged
+
+
+@pytest.mark.parametrize(
+    ("levels", "shown"),
+    [
+        (["T11"], ["T10", "T11", "T12"]),
+        (["T8", "T11"], ["T7", "T8", "T9", "T10", "T11", "T12"]),  # two levels between: kept
+        (["T2", "T5", "L4"], ["T1", "T2", "T3", "T4", "T5", None, "L4", "L5"]),  # a long stretch: left out
+        (["C1"], ["C1", "C2"]),
+        (["S5", "S4"], ["S3", "S4", "S5"]),
+        ([], []),
+    ],
+)
+def test_the_zoom_shows_the_involved_levels_their_neighbours_and_marks_what_it_leaves_out(levels, shown):
+    marks = [LesionMark("vertebra", vertebral_level=level) for level in levels]
+    assert zoom_levels([*marks, LesionMark("femur_shaft", side="left")]) == shown
+
+
+def test_the_zoom_draws_each_involved_level_each_other_lesion_with_their_notes_and_the_legend():
+    marks = [
+        LesionMark("vertebra", vertebral_level="T11", severity="high", label="T11", note="SINS 14"),
+        LesionMark("vertebra", vertebral_level="T11", severity="low", note="SINS 14"),  # seen on 2 exams
+        LesionMark(
+            "vertebra", vertebral_level="L2", severity="moderate", note="SINS 9 · BILSKY 1c · MIRELS 9"
+        ),
+        LesionMark("femur_shaft", side="left", severity="high", note="MIRELS 9"),
+        LesionMark("other", label="Costal cartilage"),
+    ]
+    with translation.override("en"):
+        root = parse(lesion_zoom_svg(marks))
+    rects = [r for r in root.iter(f"{SVG}rect") if "vertebra" in (r.get("class") or "")]
+    assert [r.get("data-level") for r in rects] == ["T10", "T11", "T12", "L1", "L2", "L3"]
+    assert [r.get("data-level") for r in rects if "involved" in r.get("class")] == ["T11", "L2"]
+    assert [g.get("data-site") for g in groups(root, "lesion")] == ["vertebra"] * 3 + ["femur_shaft", "other"]
+    words = texts(root)
+    assert {"Involved vertebral levels", "T11", "L2", "SINS 14", "Other bones", "Severity"} <= set(words)
+    assert {"Femur, shaft, left · MIRELS 9", "Other site", "High", "Not scored"} <= set(words)
+    assert words.count("SINS 14") == 1  # one note for the level
+    (long,) = [t for t in root.iter(f"{SVG}text") if t.text.startswith("SINS 9")]
+    assert long.text.endswith("…")  # cut to stay inside the picture; the marks' tooltips say it all
+    assert float(long.get("x")) + len(long.text) * float(long.get("font-size")) * 0.6 <= 280
+    # Shown at its own width (280 px) or more, every word is at least 14 px, the marks' glyphs too.
+    assert min(float(t.get("font-size")) for t in root.iter(f"{SVG}text")) >= 14
+    assert (
+        root.find(f"{SVG}desc").text
+        == "Vertebral levels: T11, L2; Other bones: Femur, shaft, left, Other site"
+    )
+
+
+def test_the_zoom_without_a_lesion_says_so_and_keeps_the_legend():
+    with translation.override("en"):
+        root = parse(lesion_zoom_svg([]))
+    assert "No bone lesion recorded." in texts(root)
+    assert "Involved vertebral levels" not in texts(root) and "Other bones" not in texts(root)
+    assert len(groups(root, "legend-item")) == 4

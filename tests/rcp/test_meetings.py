@@ -351,7 +351,11 @@ def test_meeting_page_says_which_specialty_is_missing(client_for, coordinator, m
     AttendanceFactory(meeting=meeting, specialty="medical_oncology")
     page = client_for(coordinator).get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No quorum" in page
-    assert "Radiation oncology" in page and "Orthopaedic surgery / Neurosurgery (spine)" in page
+    missing = (
+        "<strong>Radiation oncology</strong> and "
+        "<strong>Orthopaedic surgery or Neurosurgery (spine)</strong>."
+    )
+    assert f"Missing: {missing}" in page
 
 
 def test_attendance_ticks_users_and_adds_guests(client_for, coordinator, meeting, centre):
@@ -411,3 +415,37 @@ def test_every_board_page_needs_a_login(client, meeting):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+def test_completeness_links_are_shown_only_to_those_who_may_complete(client_for, clinician, viewer, meeting):
+    case = CaseFactory(meeting=meeting, patient__centre=meeting.board.centre)  # no labs, no imaging
+    add_lab = reverse("patients:record_add", args=[case.patient.pk, "lab"])
+    assert add_lab in client_for(clinician).get(meeting.get_absolute_url()).content.decode()
+    page = client_for(viewer).get(meeting.get_absolute_url()).content.decode()
+    assert "Aucune calcémie au cours du dernier mois." in page  # the gap is still said
+    assert reverse("patients:record_add", args=[case.patient.pk, "exam"]) not in page
+    assert add_lab not in page
+    assert client_for(viewer).get(add_lab).status_code == 403  # the link would have led there
+
+
+def test_quorum_message_names_what_is_missing_rather_than_a_count(client_for, coordinator, meeting):
+    for specialty in ("medical_oncology", "radiology", "pulmonology"):  # three, but not the required ones
+        AttendanceFactory(meeting=meeting, specialty=specialty)
+    page = client_for(coordinator).get(meeting.get_absolute_url()).content.decode()
+    assert "Quorum non atteint" in page
+    missing = (
+        "<strong>Oncologie radiothérapie</strong> et "
+        "<strong>Chirurgie orthopédique ou Neurochirurgie (rachis)</strong>."
+    )
+    assert f"Il manque : {missing}" in page
+    assert "3 spécialités présentes" not in page and "requises" not in page
+
+
+def test_quorum_message_gives_counts_when_the_count_is_the_problem(client_for, coordinator, meeting):
+    meeting.board.min_specialties = 4
+    meeting.board.save()
+    for specialty in ("medical_oncology", "radiation_oncology", "spine_surgery"):
+        AttendanceFactory(meeting=meeting, specialty=specialty)
+    page = client_for(coordinator).get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No quorum" in page
+    assert "Missing: <strong>1 other specialty (4 required, 3 present)</strong>." in page

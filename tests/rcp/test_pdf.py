@@ -5,6 +5,7 @@ the file system outside the static files."""
 import io
 import json
 import logging
+import re
 import shutil
 import socket
 import subprocess
@@ -12,10 +13,12 @@ import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from pypdf import PdfReader
 
 from rcp import pdf as rcp_pdf
@@ -259,7 +262,9 @@ def test_fonts_and_print_css_come_through_the_fetcher(monkeypatch):
     render_pdf(SAMPLE_HTML, title="t", created=CREATED)
     assert "https://rcp.invalid/static/vendor/atkinson-hyperlegible-5.3.0/fonts.css" in fetched
     assert "https://rcp.invalid/static/css/print.css" in fetched
-    assert any(url.endswith("/files/atkinson-hyperlegible-latin-400-normal.woff2") for url in fetched)
+    # fonts.css as collected by the manifest storage names the fonts by their hashed names.
+    font = re.compile(r".*/files/atkinson-hyperlegible-latin-400-normal\.[0-9a-f]{12}\.woff2")
+    assert any(font.fullmatch(url) for url in fetched)
     assert all(url.startswith("https://rcp.invalid/static/") for url in fetched)
 
 
@@ -346,6 +351,46 @@ def test_fetcher_serves_the_vendored_fonts(no_network):
     assert response.read() == Path(finders.find(relative)).read_bytes()
 
 
+def test_fetcher_serves_the_hashed_names_of_the_manifest_storage(no_network):
+    stylesheet = staticfiles_storage.url("vendor/atkinson-hyperlegible-5.3.0/fonts.css")
+    assert re.fullmatch(r"/static/vendor/atkinson-hyperlegible-5\.3\.0/fonts\.[0-9a-f]{12}\.css", stylesheet)
+    response = safe_url_fetcher(stylesheet)
+    assert response.url == "https://rcp.invalid" + stylesheet
+    assert response.content_type == "text/css"
+    css = response.read()
+    assert css == Path(staticfiles_storage.path(stylesheet.removeprefix("/static/"))).read_bytes()
+    (font,) = re.findall(
+        rb"url\(\"?(\./files/atkinson-hyperlegible-latin-400-normal\.[0-9a-f]{12}\.woff2)", css
+    )
+    font_url = urljoin(response.url, font.decode())
+    relative = "vendor/atkinson-hyperlegible-5.3.0/files/atkinson-hyperlegible-latin-400-normal.woff2"
+    assert safe_url_fetcher(font_url).read() == Path(finders.find(relative)).read_bytes()
+
+
+def test_fetcher_refuses_what_static_root_holds_beyond_the_manifest(collected_static, no_network):
+    stray = collected_static / "css" / "stray.css"
+    stray.write_text("body { color: red }")
+    try:
+        for url in ["/static/staticfiles.json", "/static/css/stray.css"]:
+            assert (collected_static / url.removeprefix("/static/")).is_file()
+            with pytest.raises(UnsafeURLError):
+                safe_url_fetcher(url)
+    finally:
+        stray.unlink()
+
+
+def test_fetcher_serves_the_finders_files_with_the_plain_storage(settings, no_network):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    assert staticfiles_storage.url("css/print.css") == "/static/css/print.css"
+    response = safe_url_fetcher("/static/css/print.css")
+    assert response.read() == Path(finders.find("css/print.css")).read_bytes()
+    with pytest.raises(UnsafeURLError):
+        safe_url_fetcher("/static/staticfiles.json")
+
+
 def test_fetcher_decodes_data_urls(no_network):
     response = safe_url_fetcher("data:text/plain;base64,w6lkw6htZQ==")
     assert response.read() == "édème".encode()
@@ -392,5 +437,5 @@ def test_hostile_html_renders_without_fetching_anything(no_network, caplog, monk
         "http://127.0.0.1:9/in-svg.png",
     ]:
         assert url in refused
-    # The only file read by the fetcher is the static print.css.
-    assert opened == [finders.find("css/print.css")]
+    # The only file read by the fetcher is the static print.css (as collected into STATIC_ROOT).
+    assert opened == [staticfiles_storage.path(staticfiles_storage.stored_name("css/print.css"))]

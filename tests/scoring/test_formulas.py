@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from scoring import ScoreInputError
+from scoring import ScoreInputError, formulas
 from scoring.formulas import (
     bmi,
     calcium_status,
@@ -225,3 +225,31 @@ def test_corrected_calcium_bad_inputs(args, argument):
 def test_calcium_status_bad_inputs(value):
     with pytest.raises(ScoreInputError, match=r"^corrected_mmol_l: "):
         calcium_status(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "factor", "plausible", "expected"),
+    [
+        (9, formulas.CALCIUM_MMOL_L_PER_MG_DL, formulas.CALCIUM_MMOL_L_RANGE, Decimal("2.2455")),
+        (
+            Decimal("10.2"),
+            formulas.CALCIUM_MMOL_L_PER_MG_DL,
+            formulas.CALCIUM_MMOL_L_RANGE,
+            Decimal("2.54490"),
+        ),
+        (Decimal("2.4"), formulas.CALCIUM_MMOL_L_PER_MG_DL, formulas.CALCIUM_MMOL_L_RANGE, None),  # mmol/L
+        (50, formulas.CALCIUM_MMOL_L_PER_MG_DL, formulas.CALCIUM_MMOL_L_RANGE, None),  # 12.5: no unit fits
+        (
+            Decimal("1.2"),
+            formulas.CREATININE_UMOL_L_PER_MG_DL,
+            formulas.CREATININE_UMOL_L_RANGE,
+            Decimal("106.08"),
+        ),
+        (80, formulas.CREATININE_UMOL_L_PER_MG_DL, formulas.CREATININE_UMOL_L_RANGE, None),  # µmol/L
+        (Decimal("0.1"), formulas.CREATININE_UMOL_L_PER_MG_DL, formulas.CREATININE_UMOL_L_RANGE, None),
+    ],
+)
+def test_a_value_typed_in_mg_dl_is_converted_when_only_that_reading_is_plausible(
+    value, factor, plausible, expected
+):
+    assert formulas.converted_from_mg_dl(value, factor, plausible) == expected

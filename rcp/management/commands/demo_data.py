@@ -32,16 +32,19 @@ ACCOUNTS = [
     ("clinician", "Paul", "Pneumologue", Specialty.PULMONOLOGY, Role.CLINICIAN, DEMO_CENTRE),
     ("viewer", "Véra", "Lectrice", Specialty.RADIOLOGY, Role.VIEWER, DEMO_CENTRE),
     ("outsider", "Oscar", "Autrecentre", Specialty.MEDICAL_ONCOLOGY, Role.CLINICIAN, OTHER_CENTRE),
-    # Board members of the demo centre, so that a meeting can reach its quorum.
+    # Board members of the demo centre, so that a meeting can reach its quorum; the radiotherapist
+    # holds the chair role too, as the meeting's deputy chair.
     (
         "radiotherapist",
         "Rachel",
         "Radiothérapeute",
         Specialty.RADIATION_ONCOLOGY,
-        Role.CLINICIAN,
+        Role.CHAIR,
         DEMO_CENTRE,
     ),
     ("surgeon", "Simon", "Orthopédiste", Specialty.ORTHOPAEDIC_SURGERY, Role.CLINICIAN, DEMO_CENTRE),
+    # The centre's privacy officer: reads the access log (/audit/), not the records.
+    ("privacy", "Paule", "Confidentialité", "", Role.PRIVACY_OFFICER, DEMO_CENTRE),
 ]
 
 # The next meeting of the demo board: (hospital id, reason, urgency, question).
@@ -819,6 +822,9 @@ class Command(BaseCommand):
                 name: Centre.objects.get_or_create(name=name, defaults={"city": city})[0]
                 for name, city in ((DEMO_CENTRE, "Démoville"), (OTHER_CENTRE, "Autreville"))
             }
+            # Marked as demo centres, which nothing else can do: their accounts log in without a second
+            # factor, in this database only (rcp/accounts/security.py; README, "Security").
+            Centre.objects.filter(pk__in=[c.pk for c in centres.values()]).update(is_demo=True)
             users = {}
             for username, first, last, specialty, role, centre in ACCOUNTS:
                 user, created = User.objects.get_or_create(
@@ -864,7 +870,7 @@ class Command(BaseCommand):
             starts_at=starts,
             place="Salle de staff, bâtiment B",
             chair=users["chair"],
-            deputy=users["clinician"],
+            deputy=users["radiotherapist"],
             expected_specialties=[
                 "medical_oncology",
                 "pulmonology",

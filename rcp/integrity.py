@@ -1,0 +1,412 @@
+"""Minutes that cannot be altered unseen: database triggers refuse the change, a hash chain reveals it.
+
+Two layers, because each covers what the other cannot:
+
+1. **Triggers** (installed by migration 0006, re-installed after every `migrate`) refuse, below the ORM,
+   any UPDATE or DELETE of a minute and of a validated decision (PostgreSQL also refuses TRUNCATE of both
+   tables). A draft decision changes freely; validating it is an UPDATE from a draft, allowed.
+2. **The chain**: each centre's minutes form one chain, in the order they were validated (amendments
+   included). A minute stores its `position` in the chain, the `previous_chain_sha256` of the minute
+   before it (64 zeros for the first) and its own `chain_sha256`, the SHA-256 of the UTF-8 bytes of
+   this canonical JSON (keys sorted, separators "," and ":", non-ASCII characters kept, floats with an
+   integral value written as integers, so that the text read back from PostgreSQL's jsonb is the same):
+
+       {"centre": <centre id>, "decision": <decision id>, "number": "<number>", "pdf_sha256": "<sha256>",
+        "position": <position>, "previous": "<previous_chain_sha256>", "snapshot": <snapshot>,
+        "version": <version>}
+
+   Rewriting a minute's PDF with its SHA-256, or its snapshot, number or version, no longer matches its
+   `chain_sha256`; rewriting that too no longer matches the `previous_chain_sha256` of the next minute.
+   Only a rewrite of the whole tail of a chain stays consistent: `verify_minutes` prints each chain's
+   head, to be written down elsewhere (a register, a ticket) so that such a rewrite shows too.
+   This recipe is frozen: changing it breaks every stored chain.
+
+Who owns the database can drop the triggers; then the chain and the hash show what changed.
+`integrity_maintenance()` lets one transaction through the triggers: `flush` uses it (it deletes
+everything; on SQLite it deletes row by row) and so may a data migration that must touch frozen rows.
+"""
+
+import hashlib
+import json
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("rcp.integrity")
+
+GENESIS = "0" * 64  # the "previous" of a centre's first minute
+
+
+# --- the chain ---------------------------------------------------------------------------------------
+
+
+def _canonical(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def chain_hash(*, previous, centre_id, position, decision_id, number, version, pdf_sha256, snapshot) -> str:
+    """The `chain_sha256` of a minute (the recipe in this module's docstring)."""
+    content = {
+        "centre": centre_id,
+        "decision": decision_id,
+        "number": number,
+        "pdf_sha256": pdf_sha256,
+        "position": position,
+        "previous": previous,
+        "snapshot": snapshot,
+        "version": version,
+    }
+    text = json.dumps(_canonical(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def minute_chain_hash(minute) -> str:
+    """The chain hash that `minute`'s stored content gives."""
+    return chain_hash(
+        previous=minute.previous_chain_sha256,
+        centre_id=minute.centre_id,
+        position=minute.position,
+        decision_id=minute.decision_id,
+        number=minute.number,
+        version=minute.version,
+        pdf_sha256=minute.sha256,
+        snapshot=minute.snapshot,
+    )
+
+
+def next_link(centre_id) -> tuple[int, str]:
+    """(position, previous chain hash) of the next minute of a centre. The caller holds the centre's
+    chain lock (validate_decision does), so two minutes never take the same place."""
+    from .models import Minute
+
+    last = (
+        Minute.objects.filter(centre_id=centre_id)
+        .order_by("-position")
+        .values_list("position", "chain_sha256")
+        .first()
+    )
+    return (last[0] + 1, last[1]) if last else (1, GENESIS)
+
+
+# --- verification ------------------------------------------------------------------------------------
+
+PDF, CONTENT, PREVIOUS, NEXT = "pdf", "content", "previous", "next"
+
+
+def _problem_labels():
+    return {
+        PDF: _("the PDF no longer matches its SHA-256"),
+        CONTENT: _(
+            "the minute no longer matches its chain hash (its number, version, data or SHA-256 rewritten)"
+        ),
+        PREVIOUS: _("its link to the centre’s previous minute is broken (that minute rewritten or missing)"),
+        NEXT: _("the centre’s next minute no longer points at this one (this minute rewritten)"),
+    }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the check of one minute found: nothing (intact) or the problems, in the order checked."""
+
+    minute: object
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def describe(self) -> str:
+        labels = _problem_labels()
+        return "; ".join(str(labels[problem]) for problem in self.problems)
+
+
+def check(minute, *, previous_chain, next_previous=None) -> Verdict:
+    """Check one minute, without a query: its PDF against its SHA-256, its content against its chain hash,
+    its link to the minute before it (`previous_chain`: that minute's chain hash, GENESIS for the first,
+    None when it is missing) and, if given, the link from the minute after it (`next_previous`: that
+    minute's previous_chain_sha256; None when there is none yet, or not to check it)."""
+    problems = []
+    if hashlib.sha256(bytes(minute.pdf)).hexdigest() != minute.sha256:
+        problems.append(PDF)
+    if minute_chain_hash(minute) != minute.chain_sha256:
+        problems.append(CONTENT)
+    if previous_chain is None or previous_chain != minute.previous_chain_sha256:
+        problems.append(PREVIOUS)
+    if next_previous is not None and next_previous != minute.chain_sha256:
+        problems.append(NEXT)
+    return Verdict(minute=minute, problems=tuple(problems))
+
+
+def verify_minutes(minutes) -> dict[int, Verdict]:
+    """{minute pk: Verdict} for minutes loaded with their PDF, each checked with its neighbours in its
+    centre's chain (the minutes just before and just after it): one query whatever their number."""
+    from .models import Minute
+
+    minutes = list(minutes)
+    if not minutes:
+        return {}
+    neighbours = reduce(
+        or_, (Q(centre_id=m.centre_id, position__in=[m.position - 1, m.position + 1]) for m in minutes)
+    )
+    links = {
+        (centre, position): (previous, chain)
+        for centre, position, previous, chain in Minute.objects.filter(neighbours).values_list(
+            "centre_id", "position", "previous_chain_sha256", "chain_sha256"
+        )
+    }
+    verdicts = {}
+    for m in minutes:
+        before = links.get((m.centre_id, m.position - 1))
+        after = links.get((m.centre_id, m.position + 1))
+        verdicts[m.pk] = check(
+            m,
+            previous_chain=GENESIS if m.position == 1 else (before[1] if before else None),
+            next_previous=after[0] if after else None,
+        )
+    return verdicts
+
+
+def verify_minute(minute) -> Verdict:
+    """The verdict on one minute: its PDF, its content, its links with the minutes before and after it
+    in its centre's chain (one query)."""
+    return verify_minutes([minute])[minute.pk]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    centre: object
+    count: int  # minutes walked (up to the break, included)
+    head: str  # the chain hash of the last minute that verified
+    first_break: Verdict | None
+    before_break: object = None  # the minute before the break, if any
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None
+
+
+def verify_chain(centre) -> ChainReport:
+    """Walk a centre's chain from its first minute; stop at the first break (a minute whose PDF, content
+    or link to the one before does not verify, a missing or repeated position among them)."""
+    from .models import Minute
+
+    previous, before, count = GENESIS, None, 0
+    minutes = Minute.objects.filter(centre=centre).order_by("position").iterator(chunk_size=50)
+    for count, minute in enumerate(minutes, start=1):  # noqa: B007 (count is read after the loop)
+        verdict = check(minute, previous_chain=previous if minute.position == count else None)
+        if not verdict.ok:
+            return ChainReport(centre, count, previous, first_break=verdict, before_break=before)
+        previous, before = minute.chain_sha256, minute
+    return ChainReport(centre, count, previous, first_break=None)
+
+
+def log_altered(verdict: Verdict, *, where: str) -> None:
+    minute = verdict.minute
+    logger.error(
+        "Minute %s (%s v%s) failed its integrity check (%s): %s",
+        minute.pk,
+        minute.number,
+        minute.version,
+        where,
+        ", ".join(verdict.problems),
+        extra={"minute_id": minute.pk, "minute_number": minute.number, "problems": verdict.problems},
+    )
+
+
+# --- triggers ----------------------------------------------------------------------------------------
+
+MAINTENANCE_TABLE = "rcp_integrity_maintenance"  # SQLite: a row in it lets the transaction through
+MAINTENANCE_SETTING = "rcp.integrity_maintenance"  # PostgreSQL: the same, as a transaction setting
+
+_POSTGRESQL_FUNCTIONS = [
+    f"""
+CREATE OR REPLACE FUNCTION rcp_integrity_maintenance() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(current_setting('{MAINTENANCE_SETTING}', true), '') = 'on'
+$$""",
+    """
+CREATE OR REPLACE FUNCTION rcp_refuse_minute_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT rcp_integrity_maintenance() THEN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = 'rcp integrity: a minute is never changed nor deleted (' || TG_OP || ')';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    """
+CREATE OR REPLACE FUNCTION rcp_refuse_validated_decision_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status <> 'draft' AND NOT rcp_integrity_maintenance() THEN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = 'rcp integrity: a validated decision is never changed nor deleted (' || TG_OP || ')';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    """
+CREATE OR REPLACE FUNCTION rcp_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT rcp_integrity_maintenance() THEN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = 'rcp integrity: ' || TG_TABLE_NAME || ' is never truncated';
+    END IF;
+    RETURN NULL;
+END
+$$""",
+]
+
+# (name, table, definition after "CREATE TRIGGER name")
+_POSTGRESQL_TRIGGERS = [
+    (
+        "rcp_minute_immutable",
+        "rcp_minute",
+        "BEFORE UPDATE OR DELETE ON rcp_minute FOR EACH ROW EXECUTE FUNCTION rcp_refuse_minute_change()",
+    ),
+    (
+        "rcp_minute_no_truncate",
+        "rcp_minute",
+        "BEFORE TRUNCATE ON rcp_minute FOR EACH STATEMENT EXECUTE FUNCTION rcp_refuse_truncate()",
+    ),
+    (
+        "rcp_decision_validated_immutable",
+        "rcp_decision",
+        "BEFORE UPDATE OR DELETE ON rcp_decision FOR EACH ROW "
+        "EXECUTE FUNCTION rcp_refuse_validated_decision_change()",
+    ),
+    (
+        "rcp_decision_no_truncate",
+        "rcp_decision",
+        "BEFORE TRUNCATE ON rcp_decision FOR EACH STATEMENT EXECUTE FUNCTION rcp_refuse_truncate()",
+    ),
+]
+
+_SQLITE_LET_THROUGH = "NOT EXISTS (SELECT 1 FROM rcp_integrity_maintenance)"
+_SQLITE_TRIGGERS = [
+    (
+        f"rcp_minute_no_{op.lower()}",
+        "rcp_minute",
+        f"BEFORE {op} ON rcp_minute WHEN {_SQLITE_LET_THROUGH} BEGIN "
+        f"SELECT RAISE(ABORT, 'rcp integrity: a minute is never changed nor deleted ({op})'); END",
+    )
+    for op in ("UPDATE", "DELETE")
+] + [
+    (
+        f"rcp_decision_validated_no_{op.lower()}",
+        "rcp_decision",
+        f"BEFORE {op} ON rcp_decision WHEN OLD.status <> 'draft' AND {_SQLITE_LET_THROUGH} BEGIN "
+        "SELECT RAISE(ABORT, "
+        f"'rcp integrity: a validated decision is never changed nor deleted ({op})'); END",
+    )
+    for op in ("UPDATE", "DELETE")
+]
+
+
+def _triggers(connection):
+    return {"postgresql": _POSTGRESQL_TRIGGERS, "sqlite": _SQLITE_TRIGGERS}.get(connection.vendor, [])
+
+
+def _execute(connection, statements):
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)  # no parameters: the SQL is taken as written
+
+
+def drop_triggers(connection) -> None:
+    """Remove the triggers (what a database owner can always do; the tests do it to play the attacker)."""
+    on_table = connection.vendor == "postgresql"  # SQLite names triggers per schema, not per table
+    _execute(
+        connection,
+        [
+            f"DROP TRIGGER IF EXISTS {name}{f' ON {table}' if on_table else ''}"
+            for name, table, _sql in _triggers(connection)
+        ],
+    )
+
+
+def install_triggers(connection) -> None:
+    """Create (or re-create, as written here) the functions, the SQLite maintenance table and the
+    triggers. Idempotent; one transaction."""
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            _execute(connection, _POSTGRESQL_FUNCTIONS)
+        elif connection.vendor == "sqlite":
+            _execute(connection, [f"CREATE TABLE IF NOT EXISTS {MAINTENANCE_TABLE} (reason text NOT NULL)"])
+        drop_triggers(connection)
+        _execute(connection, [f"CREATE TRIGGER {name} {sql}" for name, _table, sql in _triggers(connection)])
+
+
+def uninstall_triggers(connection) -> None:
+    """Undo install_triggers (the migration's reverse)."""
+    with transaction.atomic(using=connection.alias):
+        drop_triggers(connection)
+        if connection.vendor == "postgresql":
+            _execute(
+                connection,
+                [
+                    "DROP FUNCTION IF EXISTS rcp_refuse_minute_change()",
+                    "DROP FUNCTION IF EXISTS rcp_refuse_validated_decision_change()",
+                    "DROP FUNCTION IF EXISTS rcp_refuse_truncate()",
+                    "DROP FUNCTION IF EXISTS rcp_integrity_maintenance()",
+                ],
+            )
+        elif connection.vendor == "sqlite":
+            _execute(connection, [f"DROP TABLE IF EXISTS {MAINTENANCE_TABLE}"])
+
+
+def triggers_installed(connection) -> bool:
+    """Whether install_triggers ran on this database (and the migration that calls it is applied)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_regprocedure('rcp_integrity_maintenance()') IS NOT NULL")
+            return cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            return MAINTENANCE_TABLE in connection.introspection.table_names(cursor)
+    return False
+
+
+def reinstall_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate: put the triggers back. On SQLite, a migration that alters rcp_minute or rcp_decision
+    rebuilds the table, and the table's triggers go with the old one."""
+    connection = connections[using]
+    if triggers_installed(connection):
+        install_triggers(connection)
+
+
+@contextmanager
+def integrity_maintenance(using=DEFAULT_DB_ALIAS):
+    """Let this transaction through the triggers (for `flush`, which empties every table). Any change it
+    makes to a minute still shows in the chain."""
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        if not triggers_installed(connection):
+            yield
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT set_config('{MAINTENANCE_SETTING}', 'on', true)")
+            else:
+                cursor.execute("INSERT INTO rcp_integrity_maintenance (reason) VALUES ('maintenance')")
+        yield
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT set_config('{MAINTENANCE_SETTING}', '', true)")
+            else:
+                cursor.execute("DELETE FROM rcp_integrity_maintenance")
