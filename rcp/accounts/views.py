@@ -2,6 +2,7 @@
 clock (asked by static/js/session.js, kept alive by presentation mode), and the lockout page."""
 
 import logging
+import math
 import time
 
 import django_otp
@@ -179,7 +180,9 @@ def session_status(request):
     idle, absolute = security.session_remaining(request)
     return JsonResponse(
         {
-            "remaining": max(0, int(min(idle, absolute))),
+            # Rounded up: a page told 0 reloads itself, and that reload would count as activity while
+            # the session still had a fraction of a second left, keeping an unattended page signed in.
+            "remaining": max(0, math.ceil(min(idle, absolute))),
             "limit": "absolute" if absolute < idle else "idle",
         }
     )

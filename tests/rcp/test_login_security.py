@@ -368,6 +368,13 @@ def test_the_keep_alive_restarts_the_idle_clock_and_the_status_does_not(client_f
     assert client.get(reverse("accounts:session")).json()["remaining"] <= 100
 
 
+def test_a_fraction_of_a_second_left_is_not_reported_as_expired(client_for, clinician):
+    # The page reloads itself when told 0; that reload would count as activity and keep it signed in.
+    client = client_for(clinician)
+    set_session(client, **{security.LAST_ACTIVITY: time.time() - settings.SESSION_IDLE_TIMEOUT + 0.9})
+    assert client.get(reverse("accounts:session")).json()["remaining"] == 1
+
+
 def test_the_status_of_an_expired_session_answers_401(client_for, clinician):
     client = client_for(clinician)
     set_session(client, **{security.LAST_ACTIVITY: time.time() - settings.SESSION_IDLE_TIMEOUT - 1})
