@@ -38,6 +38,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from rcp.accounts import triggers
+
 logger = logging.getLogger("rcp.integrity")
 
 GENESIS = "0" * 64  # the "previous" of a centre's first minute
@@ -227,8 +229,8 @@ def log_altered(verdict: Verdict, *, where: str) -> None:
 
 # --- triggers ----------------------------------------------------------------------------------------
 
-MAINTENANCE_TABLE = "rcp_integrity_maintenance"  # SQLite: a row in it lets the transaction through
-MAINTENANCE_SETTING = "rcp.integrity_maintenance"  # PostgreSQL: the same, as a transaction setting
+MAINTENANCE_TABLE = triggers.MAINTENANCE_TABLE  # SQLite: a row in it lets the transaction through
+MAINTENANCE_SETTING = triggers.MAINTENANCE_SETTING  # PostgreSQL: the same, as a transaction setting
 
 _POSTGRESQL_FUNCTIONS = [
     f"""
@@ -323,34 +325,15 @@ def _triggers(connection):
     return {"postgresql": _POSTGRESQL_TRIGGERS, "sqlite": _SQLITE_TRIGGERS}.get(connection.vendor, [])
 
 
-def _execute(connection, statements):
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)  # no parameters: the SQL is taken as written
-
-
 def drop_triggers(connection) -> None:
     """Remove the triggers (what a database owner can always do; the tests do it to play the attacker)."""
-    on_table = connection.vendor == "postgresql"  # SQLite names triggers per schema, not per table
-    _execute(
-        connection,
-        [
-            f"DROP TRIGGER IF EXISTS {name}{f' ON {table}' if on_table else ''}"
-            for name, table, _sql in _triggers(connection)
-        ],
-    )
+    triggers.drop(connection, _triggers(connection))
 
 
 def install_triggers(connection) -> None:
     """Create (or re-create, as written here) the functions, the SQLite maintenance table and the
     triggers. Idempotent; one transaction."""
-    with transaction.atomic(using=connection.alias):
-        if connection.vendor == "postgresql":
-            _execute(connection, _POSTGRESQL_FUNCTIONS)
-        elif connection.vendor == "sqlite":
-            _execute(connection, [f"CREATE TABLE IF NOT EXISTS {MAINTENANCE_TABLE} (reason text NOT NULL)"])
-        drop_triggers(connection)
-        _execute(connection, [f"CREATE TRIGGER {name} {sql}" for name, _table, sql in _triggers(connection)])
+    triggers.create(connection, _triggers(connection), functions=_POSTGRESQL_FUNCTIONS)
 
 
 def uninstall_triggers(connection) -> None:
@@ -358,7 +341,7 @@ def uninstall_triggers(connection) -> None:
     with transaction.atomic(using=connection.alias):
         drop_triggers(connection)
         if connection.vendor == "postgresql":
-            _execute(
+            triggers.execute(
                 connection,
                 [
                     "DROP FUNCTION IF EXISTS rcp_refuse_minute_change()",
@@ -368,7 +351,7 @@ def uninstall_triggers(connection) -> None:
                 ],
             )
         elif connection.vendor == "sqlite":
-            _execute(connection, [f"DROP TABLE IF EXISTS {MAINTENANCE_TABLE}"])
+            triggers.execute(connection, [f"DROP TABLE IF EXISTS {MAINTENANCE_TABLE}"])
 
 
 def triggers_installed(connection) -> bool:

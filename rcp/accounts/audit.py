@@ -20,6 +20,7 @@ through only a transaction that declares itself maintenance, with the flag of rc
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from . import triggers
 from .models import ACCESS_LOG_PERMISSION, AccessLog
 
 Kind = AccessLog.Kind
@@ -102,11 +103,10 @@ def recent_accesses(patient, limit=RECENT):
 # --- triggers -----------------------------------------------------------------------------------------
 
 TABLE = "accounts_accesslog"
-# The maintenance flag of rcp/integrity.py (its MAINTENANCE_SETTING and MAINTENANCE_TABLE; rcp.accounts
-# imports nothing from rcp, a test checks that the names agree): `integrity_maintenance()` sets it for one
-# transaction, and these triggers let that transaction through, as rcp's own do.
-MAINTENANCE_SETTING = "rcp.integrity_maintenance"
-MAINTENANCE_TABLE = "rcp_integrity_maintenance"
+# The maintenance flag shared with rcp/integrity.py (`integrity_maintenance()` sets it for one
+# transaction, and these triggers let that transaction through, as rcp's own do).
+MAINTENANCE_SETTING = triggers.MAINTENANCE_SETTING
+MAINTENANCE_TABLE = triggers.MAINTENANCE_TABLE
 REFUSED = "access log"  # the triggers' messages start so
 
 _POSTGRESQL_FUNCTION = f"""
@@ -129,11 +129,13 @@ $$"""
 _POSTGRESQL_TRIGGERS = [
     (
         "accounts_accesslog_immutable",
+        TABLE,
         f"BEFORE UPDATE OR DELETE ON {TABLE} FOR EACH ROW "
         "EXECUTE FUNCTION accounts_refuse_access_log_change()",
     ),
     (
         "accounts_accesslog_no_truncate",
+        TABLE,
         f"BEFORE TRUNCATE ON {TABLE} FOR EACH STATEMENT EXECUTE FUNCTION accounts_refuse_access_log_change()",
     ),
 ]
@@ -141,6 +143,7 @@ _POSTGRESQL_TRIGGERS = [
 _SQLITE_TRIGGERS = [
     (
         f"accounts_accesslog_no_{op.lower()}",
+        TABLE,
         f"BEFORE {op} ON {TABLE} WHEN NOT EXISTS (SELECT 1 FROM {MAINTENANCE_TABLE}) BEGIN "  # noqa: S608 - constants
         f"SELECT RAISE(ABORT, '{REFUSED}: a row is never changed nor deleted ({op})'); END",
     )
@@ -152,29 +155,14 @@ def _triggers(connection):
     return {"postgresql": _POSTGRESQL_TRIGGERS, "sqlite": _SQLITE_TRIGGERS}.get(connection.vendor, [])
 
 
-def _execute(connection, statements):
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)  # no parameters: the SQL is taken as written
-
-
 def drop_triggers(connection) -> None:
     """Remove the triggers (what a database owner can always do; the tests do it to check they are back)."""
-    on_table = f" ON {TABLE}" if connection.vendor == "postgresql" else ""
-    _execute(connection, [f"DROP TRIGGER IF EXISTS {name}{on_table}" for name, _sql in _triggers(connection)])
+    triggers.drop(connection, _triggers(connection))
 
 
 def install_triggers(connection) -> None:
-    """Create (or re-create) the function, the SQLite maintenance table if rcp has not yet, and the
-    triggers. Idempotent; one transaction."""
-    with transaction.atomic(using=connection.alias):
-        if connection.vendor == "postgresql":
-            _execute(connection, [_POSTGRESQL_FUNCTION])
-        elif connection.vendor == "sqlite":
-            # The same table as rcp/integrity.py creates, so the triggers never name a missing table.
-            _execute(connection, [f"CREATE TABLE IF NOT EXISTS {MAINTENANCE_TABLE} (reason text NOT NULL)"])
-        drop_triggers(connection)
-        _execute(connection, [f"CREATE TRIGGER {name} {sql}" for name, sql in _triggers(connection)])
+    """Create (or re-create) the function, the SQLite maintenance table and the triggers. Idempotent."""
+    triggers.create(connection, _triggers(connection), functions=[_POSTGRESQL_FUNCTION])
 
 
 def uninstall_triggers(connection) -> None:
@@ -182,7 +170,7 @@ def uninstall_triggers(connection) -> None:
     with transaction.atomic(using=connection.alias):
         drop_triggers(connection)
         if connection.vendor == "postgresql":
-            _execute(connection, ["DROP FUNCTION IF EXISTS accounts_refuse_access_log_change()"])
+            triggers.execute(connection, ["DROP FUNCTION IF EXISTS accounts_refuse_access_log_change()"])
 
 
 def triggers_installed(connection) -> bool:
