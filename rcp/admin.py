@@ -1,6 +1,7 @@
 """Admin of the board. Validated decisions and minutes are read-only here as everywhere."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from rcp.accounts.admin import CentreScopedAdminMixin as CentreScoped
@@ -32,6 +33,8 @@ class MeetingAdmin(CentreScoped, SimpleHistoryAdmin):
     raw_id_fields = ["chair", "deputy"]
     # Started, closed and reopened through the board's pages (rcp.meetings): carried-over cases, dates.
     readonly_fields = ["status", "closed_at"]
+    # A video link typed without its scheme is an https one (the site's own form says the same).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(CaseSubmission)
