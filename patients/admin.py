@@ -57,15 +57,16 @@ class LabResultAdmin(PatientChildAdmin):
     list_display = ["patient", "date", "calcium", "albumin", "creatinine"]
 
 
-class BoneLesionInline(CentreScopedAdminMixin, admin.TabularInline):
-    model = m.BoneLesion
+class LesionObservationInline(CentreScopedAdminMixin, admin.TabularInline):
+    model = m.LesionObservation
     extra = 0
+    raw_id_fields = ["lesion"]
 
 
 @admin.register(m.ImagingExam)
 class ImagingExamAdmin(PatientChildAdmin):
     list_display = ["patient", "date", "modality"]
-    inlines = [BoneLesionInline]
+    inlines = [LesionObservationInline]
 
     def save_formset(self, request, form, formset, change):
         # Inline lesions are attributed to the admin user in the history, as the exam itself is.
@@ -79,11 +80,16 @@ class ImagingExamAdmin(PatientChildAdmin):
         formset.save_m2m()
 
 
-@admin.register(m.BoneLesion)
-class BoneLesionAdmin(CentreScopedAdmin):
-    list_display = ["exam", "site", "vertebral_level", "lesion_type", "bilsky"]
-    raw_id_fields = ["exam"]
-    list_select_related = ["exam", "exam__patient"]
+@admin.register(m.TrackedLesion)
+class TrackedLesionAdmin(PatientChildAdmin):
+    list_display = ["patient", "site", "vertebral_level", "rib_number", "side", "status", "pain_nrs"]
+
+
+@admin.register(m.LesionObservation)
+class LesionObservationAdmin(CentreScopedAdmin):
+    list_display = ["exam", "lesion", "lesion_type", "bilsky"]
+    raw_id_fields = ["exam", "lesion"]
+    list_select_related = ["exam", "exam__patient", "lesion"]
 
 
 @admin.register(m.MetastaticSite)
@@ -95,6 +101,13 @@ class MetastaticSiteAdmin(PatientChildAdmin):
 class TreatmentAdmin(PatientChildAdmin):
     list_display = ["patient", "category", "name", "start_date", "end_date"]
     list_filter = ["category"]
+
+
+@admin.register(m.TreatedLesion)
+class TreatedLesionAdmin(CentreScopedAdmin):
+    list_display = ["treatment", "lesion", "outcome"]
+    raw_id_fields = ["treatment", "lesion"]
+    list_select_related = ["treatment", "lesion", "lesion__patient"]
 
 
 @admin.register(m.SkeletalEvent)

@@ -22,6 +22,7 @@ class Histology(models.TextChoices):
     SARCOMATOID = "8033/3", _("Sarcomatoid carcinoma (8033/3)")
     CARCINOID = "8240/3", _("Typical carcinoid (8240/3)")
     ATYPICAL_CARCINOID = "8249/3", _("Atypical carcinoid (8249/3)")
+    NOT_YET_PROVEN = "8000/3", _("Malignant neoplasm, histology not yet proven (8000/3)")
 
     @classmethod
     def small_cell_codes(cls):
@@ -136,6 +137,10 @@ class Modality(models.TextChoices):
     def whole_body(cls):
         return {cls.WHOLE_BODY_MRI, cls.FDG_PET, cls.NAF_PET, cls.BONE_SCAN}
 
+    @classmethod
+    def mri(cls):
+        return {cls.MRI, cls.SPINE_MRI, cls.WHOLE_BODY_MRI}
+
 
 class SkeletalSite(models.TextChoices):
     """Fixed skeletal taxonomy; a vertebra carries its level, a rib its number and side."""
@@ -215,6 +220,28 @@ VERTEBRAL_LEVELS = (
     + [f"S{i}" for i in range(1, 6)]
 )
 VertebralLevel = models.TextChoices("VertebralLevel", [(level, level) for level in VERTEBRAL_LEVELS])
+
+# Sensory level: "none" (examined, no level) or the dermatome of the level (C2 to S5).
+SENSORY_NONE = "none"
+SENSORY_LEVELS = [(SENSORY_NONE, _("None (no sensory level)"))] + [
+    (level, level) for level in VERTEBRAL_LEVELS if level != "C1"
+]
+
+
+class LesionStatus(models.TextChoices):
+    """Where a tracked lesion stands after local treatment (set by a surgery or procedure's outcome)."""
+
+    ACTIVE = "active", _("Active")
+    STABILISED = "stabilised", _("Stabilised")
+    RESECTED = "resected", _("Resected")
+
+
+class LesionOutcome(models.TextChoices):
+    """What a surgery or interventional procedure did to a lesion it treated."""
+
+    TREATED = "treated", _("Treated (no change of status)")
+    STABILISED = "stabilised", _("Stabilised (fixation, arthroplasty, cementoplasty)")
+    RESECTED = "resected", _("Resected")
 
 
 class Side(models.TextChoices):
@@ -297,6 +324,7 @@ class TreatmentCategory(models.TextChoices):
     INTERVENTIONAL = "interventional", _("Interventional radiology")
     ANALGESIA = "analgesia", _("Analgesia")
     SUPPORTIVE = "supportive", _("Supportive care (G-CSF…)")
+    RADIONUCLIDE = "radionuclide", _("Metabolic (radionuclide) therapy")
 
 
 class SystemicClass(models.TextChoices):

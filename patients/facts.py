@@ -4,26 +4,21 @@ loaded record.
 Pure on a `PatientRecord` (its prefetched rows): no query of its own, whatever the size of the record.
 A fact the record does not hold is left out (unknown), never guessed. Conventions, where the record
 needs reading:
-- a lesion seen on several exams is one tracked lesion (same site, level, rib and side); each of its
-  observed fields reads from the newest observation that records it; each tracked lesion is one
-  metastatic bone site;
+- a lesion is a tracked lesion of the record; each of its observed fields reads from the newest
+  observation (exam) that records it; its pain is its own (never the patient's); each tracked lesion
+  is one metastatic bone site; a resected lesion is not listed;
 - a neurological deficit, or a cord compression event, is "now" when recorded within the last 30 days
   (`thresholds.RECENT_NEUROLOGY_DAYS`); an older one is history, not an emergency;
 - the imaging list is the record of what was done: no whole-spine MRI recorded means none done; the
-  event list is the record of what happened: no recent cord compression event means none;
-- a local treatment concerns a lesion only when its free-text target names it unambiguously
-  (`patients.lesion_links`, interim until treatments are linked to lesions in the record).
-
-What the current record cannot tell yet, and so stays unknown (or, for the facts rules.md reads as
-False when absent, absent): the pain of each lesion and whether it is mechanical, a lesion's canal
-narrowing, tumour–cord distance and predominant soft-tissue extension, a cord compression at a
-lesion other than through its Bilsky grade, a sensory level or sphincter disturbance (so a normal
-neurological examination cannot be told apart from an incomplete one), metabolic radiotherapy,
-active infection and uncontrolled coagulopathy.
+  event and treatment lists are the record of what happened: no recent cord compression event means
+  none, no metabolic radiotherapy recorded means none;
+- a local treatment concerns the lesions it is linked to in the record; the outcome a surgery or a
+  procedure recorded for a lesion (stabilised, resected) gives the lesion's status;
+- infection or sepsis and coagulopathy: the newest assessment that records them.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
@@ -34,7 +29,6 @@ from scoring import thresholds as th
 from scoring.rules import FACT_SPECS, LESION_FACT_SPECS
 
 from . import choices as c
-from .lesion_links import linked_lesions
 from .prefill import NOT_VISCERAL
 
 GCSF_NAMES = re.compile(r"g-?csf|filgrastim|lenograstim", re.IGNORECASE)
@@ -52,117 +46,63 @@ REGION_OF_SITE = {
 }
 WEIGHT_BEARING = c.LOWER_LIMB_LONG_BONES | c.PELVIS  # rules.md: lower-limb long bone, or pelvis/acetabulum
 PROXIMAL_FEMUR_OR_PELVIS = c.PROXIMAL_FEMUR | c.PELVIS
-# What leaves a lesion fixed (rules.md `stabilised`: osteosynthesis, arthroplasty, spinal fixation or
-# cementoplasty), and what removes it (a resected lesion is not listed).
-STABILISING_SURGERY = {
-    c.SurgeryType.PROPHYLACTIC_FIXATION,
-    c.SurgeryType.OSTEOSYNTHESIS,
-    c.SurgeryType.ARTHROPLASTY,
-    c.SurgeryType.STABILISATION,
-}
-STABILISING_PROCEDURES = {
-    c.IRProcedure.CEMENTOPLASTY,
-    c.IRProcedure.VERTEBROPLASTY,
-    c.IRProcedure.SCREW_FIXATION,
-}
-RESECTION = c.SurgeryType.RESECTION_RECONSTRUCTION
-LOCAL_TREATMENTS = {
-    c.TreatmentCategory.SURGERY,
-    c.TreatmentCategory.RADIOTHERAPY,
-    c.TreatmentCategory.INTERVENTIONAL,
-}
 
 
-@dataclass
-class TrackedLesion:
-    """One lesion of the patient, seen on one exam or several: its observations, newest first."""
-
-    observations: list
-    label: str = ""
-    treatments: list = field(default_factory=list)  # local treatments linked to it, oldest first
-
-    @property
-    def latest(self):
-        return self.observations[0]
-
-    # What identifies the lesion: the same on every observation.
-    site = property(lambda self: self.latest.site)
-    vertebral_level = property(lambda self: self.latest.vertebral_level)
-    rib_number = property(lambda self: self.latest.rib_number)
-    side = property(lambda self: self.latest.side)
-
-    def observed(self, name):
-        """The newest recorded value of an observed field (None or "" means not recorded)."""
-        return next((value for o in self.observations if (value := getattr(o, name)) not in (None, "")), None)
-
-    @property
-    def region(self) -> str:
-        return REGION_OF_SITE.get(self.site, "other")
-
-
-def _observed_on(lesion) -> tuple:
-    return (lesion.exam.date, lesion.exam.pk, lesion.pk)
-
-
-def _key(lesion) -> tuple:
-    return (lesion.site, lesion.vertebral_level, lesion.rib_number, lesion.side)
-
-
-def _anatomical_order(lesion: TrackedLesion) -> tuple:
+def _anatomical_order(lesion) -> tuple:
     sites = list(c.SkeletalSite.values)
     levels = c.VERTEBRAL_LEVELS
     level = levels.index(lesion.vertebral_level) if lesion.vertebral_level in levels else -1
-    return (sites.index(lesion.site), level, lesion.rib_number or 0, lesion.side)
+    return (sites.index(lesion.site), level, lesion.rib_number or 0, lesion.side, lesion.pk)
 
 
-def tracked_lesions(record) -> list[TrackedLesion]:
-    """The patient's distinct lesions in anatomical order (spine from C1 down, then the other sites in
-    the order of the taxonomy), each labelled as the board names it (the site's label, made unique),
-    with the local treatments whose target names it."""
-    groups: dict[tuple, list] = {}
-    for row in sorted(record.lesions, key=_observed_on, reverse=True):
-        groups.setdefault(_key(row), []).append(row)
-    lesions = sorted((TrackedLesion(rows) for rows in groups.values()), key=_anatomical_order)
+def region(lesion) -> str:
+    return REGION_OF_SITE.get(lesion.site, "other")
+
+
+def order_and_label(lesions) -> list:
+    """The patient's tracked lesions in anatomical order (spine from C1 down, then the other sites in
+    the order of the taxonomy), each labelled as the board names it (the site's label, made unique)."""
+    lesions = sorted(lesions, key=_anatomical_order)
     seen: dict[str, int] = {}
     for lesion in lesions:
-        label = str(lesion.latest.site_label)
+        label = str(lesion.site_label)
         seen[label] = seen.get(label, 0) + 1
         lesion.label = label if seen[label] == 1 else f"{label} ({seen[label]})"
-    for treatment in record.treatments:
-        if treatment.category in LOCAL_TREATMENTS:
-            for lesion in linked_lesions(treatment.target, lesions):
-                lesion.treatments.append(treatment)
     return lesions
 
 
-def _is_resected(lesion: TrackedLesion, today) -> bool:
-    """Resected by a linked resection surgery, and not seen again on a later exam."""
+def tracked_lesions(record) -> list:
+    """The patient's tracked lesions, ordered and labelled (from the loaded record)."""
+    return record.lesions
+
+
+def is_resected(lesion) -> bool:
+    """Resected, and not seen on an exam after its resection (a lesion seen again is a recurrence)."""
+    if lesion.status != c.LesionStatus.RESECTED:
+        return False
     resections = [
-        t.start_date
-        for t in lesion.treatments
-        if t.category == c.TreatmentCategory.SURGERY and t.surgery_type == RESECTION and t.start_date <= today
+        link.treatment.start_date
+        for link in lesion.treated_by.all()
+        if link.outcome == c.LesionOutcome.RESECTED
     ]
-    return bool(resections) and lesion.latest.exam.date <= max(resections)
+    latest = lesion.latest_observation
+    return not resections or latest is None or latest.exam.date <= max(resections)
 
 
-def _latest_saved(record, slug, lesion: TrackedLesion):
-    """The newest saved assessment of a lesion score over all the lesion's observations."""
-    saved = [
-        assessment
-        for row in lesion.observations
-        if (assessment := record.latest_scores.get((slug, row.pk))) is not None
-    ]
-    return max(saved, key=lambda a: (a.created_at, a.pk), default=None)
+def _latest_saved(record, slug, lesion):
+    return record.latest_scores.get((slug, lesion.pk))
 
 
-def _treatment_facts(lesion: TrackedLesion, today) -> dict:
+def _treatment_facts(lesion, today) -> dict:
+    """stabilised, surgery_date, rt_after_surgery and last_rt_date from the treatments linked to the
+    lesion (a treatment dated in the future is planned, not done)."""
     facts = {}
-    done = [t for t in lesion.treatments if t.start_date <= today]
+    links = [link for link in lesion.treated_by.all() if link.treatment.start_date <= today]
+    done = [link.treatment for link in links]
     surgeries = [t for t in done if t.category == c.TreatmentCategory.SURGERY]
     courses = [t for t in done if t.category == c.TreatmentCategory.RADIOTHERAPY]
-    if any(t.surgery_type in STABILISING_SURGERY for t in surgeries) or any(
-        t.category == c.TreatmentCategory.INTERVENTIONAL and t.ir_procedure in STABILISING_PROCEDURES
-        for t in done
+    if lesion.status == c.LesionStatus.STABILISED or any(
+        link.outcome == c.LesionOutcome.STABILISED for link in links
     ):
         facts["stabilised"] = True
     if surgeries:
@@ -174,18 +114,24 @@ def _treatment_facts(lesion: TrackedLesion, today) -> dict:
     return facts
 
 
-def lesion_facts(record, lesion: TrackedLesion, today) -> dict:
-    """The facts of rules.md for one tracked lesion."""
+def lesion_facts(record, lesion, today) -> dict:
+    """The facts of rules.md for one tracked lesion: its site, its own pain, the newest observation
+    that records each observed field, its saved scores and its linked treatments."""
     facts = {
         "label": lesion.label,
-        "region": lesion.region,
+        "region": region(lesion),
         "weight_bearing": lesion.site in WEIGHT_BEARING,
         "proximal_femur_or_pelvis": lesion.site in PROXIMAL_FEMUR_OR_PELVIS,
     }
+    if lesion.pain_nrs is not None:
+        facts["pain_nrs"] = lesion.pain_nrs
+    if lesion.pain_mechanical is not None:
+        facts["pain_mechanical"] = lesion.pain_mechanical
     mirels = _latest_saved(record, "mirels", lesion)
     if mirels is not None:
         facts["mirels"] = mirels.total
-    if lesion.region == "spine":
+    compression = lesion.observed("cord_compression")
+    if region(lesion) == "spine":
         sins = _latest_saved(record, "sins", lesion)
         if sins is not None:
             facts["sins"] = sins.total
@@ -195,23 +141,53 @@ def lesion_facts(record, lesion: TrackedLesion, today) -> dict:
         if bilsky:
             facts["bilsky"] = bilsky
             if bilsky in th.BILSKY_HIGH_GRADES:  # grades 2 and 3 are, by definition, cord compression
-                facts["cord_compression"] = True
-    fracture = lesion.observed("fracture")
-    if fracture is not None:
-        facts["fractured"] = fracture
+                compression = True
+        narrowing = lesion.observed("canal_narrowing_over_25_percent")
+        if narrowing is not None:
+            facts["canal_narrowing_over_25_percent"] = narrowing
+        distance = lesion.observed("tumour_cord_distance_mm")
+        if distance is not None:
+            facts["tumour_cord_distance_mm"] = float(distance)
+    if compression is not None:
+        facts["cord_compression"] = compression
+    for fact, name in (("fractured", "fracture"), ("soft_tissue_predominant", "soft_tissue_predominant")):
+        value = lesion.observed(name)
+        if value is not None:
+            facts[fact] = value
     facts.update(_treatment_facts(lesion, today))
     return facts
 
 
 def _neurological_deficit(record, recent) -> bool | None:
-    """True: the newest Frankel grade, recorded in the last 30 days, is A–D with an onset in the last
-    30 days or no onset recorded. Frankel E cannot give False: the record holds no sensory level or
-    sphincter sign, so a normal examination is not established (rules.md); unknown then."""
-    graded = next((a for a in record.assessments if a.frankel), None)
-    if graded is None or graded.date < recent or graded.frankel not in DEFICIT_GRADES:
+    """rules.md: True when the newest assessment of the last 30 days that examined the patient records
+    Frankel A–D, a sensory level or a sphincter disturbance, with an onset in the last 30 days or no
+    onset recorded (an unknown onset is not an old deficit); False when it records a normal
+    examination (Frankel E, no sensory level, no sphincter disturbance); otherwise unknown (an older
+    deficit is history, a partial examination proves nothing)."""
+    examined = next(
+        (
+            a
+            for a in record.assessments
+            if a.date >= recent and (a.frankel or a.sensory_level or a.sphincter_disturbance is not None)
+        ),
+        None,
+    )
+    if examined is None:
         return None
-    onset = graded.motor_deficit_onset
-    return True if onset is None or onset >= recent else None
+    sign = (
+        examined.frankel in DEFICIT_GRADES
+        or examined.sensory_level not in ("", c.SENSORY_NONE)
+        or examined.sphincter_disturbance is True
+    )
+    if sign:
+        onset = examined.motor_deficit_onset
+        return True if onset is None or onset >= recent else None
+    normal = (
+        examined.frankel == "E"
+        and examined.sensory_level == c.SENSORY_NONE
+        and examined.sphincter_disturbance is False
+    )
+    return False if normal else None
 
 
 def _spinal_cord_compression(record, recent, deficit, lesions) -> bool | None:
@@ -255,7 +231,7 @@ def patient_facts(record) -> dict:
     patient, today = record.patient, timezone.localdate()
     recent = today - timedelta(days=th.RECENT_NEUROLOGY_DAYS)
     facts = {"today": today, "age": patient.age}
-    tracked = [lesion for lesion in tracked_lesions(record) if not _is_resected(lesion, today)]
+    tracked = [lesion for lesion in record.lesions if not is_resected(lesion)]
     lesions = [lesion_facts(record, lesion, today) for lesion in tracked]
     sites = list(patient.metastaticsites.all())
     visceral = [s for s in sites if s.organ not in NOT_VISCERAL]
@@ -267,6 +243,8 @@ def patient_facts(record) -> dict:
         ("bone_pain_nrs", "pain_nrs"),
         ("analgesia_failure", "analgesia_failure"),
         ("asa", "asa"),
+        ("active_infection_or_sepsis", "active_infection_or_sepsis"),
+        ("uncontrolled_coagulopathy", "uncontrolled_coagulopathy"),
     ):
         value = record.latest(attribute)[0]
         if value is not None and value != "":
@@ -317,8 +295,9 @@ def patient_facts(record) -> dict:
     if rades and compression:
         facts["rades_group"] = int(rades.band.rsplit("_", 1)[1])
 
-    # Treatments. (No metabolic radiotherapy is recordable yet: `prior_radionuclide_therapy` is left
-    # absent, which rules.md reads as none.)
+    # Treatments (the treatment list is the record of what was given: none recorded means none).
+    if any(t.start_date <= today for t in _treatments(record, c.TreatmentCategory.RADIONUCLIDE)):
+        facts["prior_radionuclide_therapy"] = True  # absent: none recorded, which rules.md reads as none
     systemic = _current(_treatments(record, c.TreatmentCategory.SYSTEMIC))
     if systemic:
         facts["systemic_treatment_start"] = systemic.start_date
@@ -407,9 +386,11 @@ def missing_facts(record, facts, findings) -> list[Missing]:
     if "ecog" not in facts:
         missing.append(Missing(_("No performance status (ECOG or Karnofsky)."), "assessment"))
     saved = record.latest_scores
-    for lesion in tracked_lesions(record):
-        for slug in lesion.latest.applicable_scores:
-            if slug != "bilsky" and not any((slug, row.pk) in saved for row in lesion.observations):
+    for lesion in record.lesions:
+        if is_resected(lesion):
+            continue
+        for slug in lesion.applicable_scores:
+            if slug != "bilsky" and (slug, lesion.pk) not in saved:
                 missing.append(
                     Missing(
                         _("No %(score)s for the lesion %(site)s.")

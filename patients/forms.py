@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring import formulas
 
+from . import choices as c
 from . import models as m
 from .validators import EARLIEST_CLINICAL_DATE
 
@@ -128,10 +129,20 @@ class MolecularAlterationForm(RecordForm):
 class ClinicalAssessmentForm(RecordForm):
     fieldsets = [
         (_("Assessment"), [("date", "disease_status")]),
-        (_("Performance status (give one scale)"), [("ecog", "karnofsky")]),
+        (_("Performance status (one scale, or both when both were assessed)"), [("ecog", "karnofsky")]),
         (_("Body"), [("weight_kg", "height_cm")]),
         (_("Pain"), [("pain_nrs", "pain_mechanical"), ("analgesic_step", "analgesia_failure")]),
-        (_("Neurology"), [("frankel", "ambulatory_status", "motor_deficit_onset")]),
+        (
+            _("Neurological examination (leave unknown items empty)"),
+            [
+                ("frankel", "sensory_level", "sphincter_disturbance"),
+                ("motor_deficit_onset", "ambulatory_status"),
+            ],
+        ),
+        (
+            _("Before a percutaneous procedure"),
+            [("active_infection_or_sepsis", "uncontrolled_coagulopathy")],
+        ),
         (_("Prognosis and fitness"), [("life_expectancy_months", "asa"), "dental_exam"]),
         (_("Notes"), ["notes"]),
     ]
@@ -150,8 +161,12 @@ class ClinicalAssessmentForm(RecordForm):
             "analgesic_step",
             "analgesia_failure",
             "frankel",
+            "sensory_level",
+            "sphincter_disturbance",
             "ambulatory_status",
             "motor_deficit_onset",
+            "active_infection_or_sepsis",
+            "uncontrolled_coagulopathy",
             "life_expectancy_months",
             "asa",
             "dental_exam",
@@ -255,36 +270,112 @@ class ImagingExamForm(RecordForm):
         }
 
 
-class BoneLesionForm(RecordForm):
+class LesionObservationForm(RecordForm):
+    """An exam's observation of a lesion: one of the patient's tracked lesions (offered first), or a
+    new lesion given by its site."""
+
+    SITE_FIELDS = ("site", "vertebral_level", "rib_number", "side")
     fieldsets = [
-        (_("Site"), [("site", "vertebral_level"), ("rib_number", "side")]),
+        (_("Lesion"), ["lesion", ("site", "vertebral_level"), ("rib_number", "side")]),
         (
-            _("Lesion"),
-            [("lesion_type", "size_mm"), ("cortical_involvement", "soft_tissue_extension", "fracture")],
+            _("Observation"),
+            [
+                ("lesion_type", "size_mm"),
+                ("cortical_involvement", "soft_tissue_extension", "fracture"),
+                ("soft_tissue_predominant",),
+            ],
         ),
-        (_("Spine (vertebral lesions only)"), [("collapse", "posterolateral"), ("alignment", "bilsky")]),
+        (
+            _("Spine (vertebral lesions only)"),
+            [
+                ("collapse", "posterolateral"),
+                ("alignment", "bilsky"),
+                ("canal_narrowing_over_25_percent", "tumour_cord_distance_mm", "cord_compression"),
+            ],
+        ),
         (_("Notes"), ["notes"]),
     ]
 
     class Meta:
-        model = m.BoneLesion
+        model = m.LesionObservation
         fields = [
-            "site",
-            "vertebral_level",
-            "rib_number",
-            "side",
+            "lesion",
             "lesion_type",
             "size_mm",
             "cortical_involvement",
             "soft_tissue_extension",
             "fracture",
+            "soft_tissue_predominant",
             "collapse",
             "posterolateral",
             "alignment",
             "bilsky",
+            "canal_narrowing_over_25_percent",
+            "tumour_cord_distance_mm",
+            "cord_compression",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_lesion = None
+        existing = self.instance.lesion_id is not None
+        for name in self.SITE_FIELDS:
+            field = m.TrackedLesion._meta.get_field(name).formfield(required=False)
+            if existing:
+                field.disabled = True
+                field.initial = getattr(self.instance.lesion, name)
+            self.fields[name] = field
+        lesion = self.fields["lesion"]
+        lesion.required = False
+        lesion.empty_label = _("New lesion (give its site below)")
+        lesion.help_text = _(
+            "The patient's lesions come first: choose one, or give the site of a new lesion below."
+        )
+        lesion.queryset = m.TrackedLesion.objects.filter(patient_id=self.instance.exam.patient_id)
+        lesion.label_from_instance = lambda tracked: tracked.site_label
+        lesion.disabled = existing
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("lesion") is None and self.instance.lesion_id is None:
+            site = {name: cleaned.get(name) for name in self.SITE_FIELDS}
+            site["vertebral_level"] = site["vertebral_level"] or ""
+            site["side"] = site["side"] or ""
+            if not site["site"]:
+                self.add_error(
+                    "site", _("Choose one of the patient's lesions or give the site of a new one.")
+                )
+                return cleaned
+            tracked = m.TrackedLesion(patient_id=self.instance.exam.patient_id, **site)
+            try:
+                tracked.full_clean(exclude=["patient"])
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(name if name in self.fields else None, message)
+                return cleaned
+            self.new_lesion = tracked
+            self.instance.lesion = tracked  # saved first, by save_parents
+        return cleaned
+
+    def save_parents(self, *, user):
+        """Create the new tracked lesion before the observation that refers to it."""
+        if self.new_lesion is not None:
+            self.new_lesion._history_user = user
+            self.new_lesion.save()
+            self.instance.lesion = self.new_lesion
+
+
+class LesionPainForm(RecordForm):
+    """The pain attributed to one tracked lesion (it prefills that lesion's Mirels and SINS pain)."""
+
+    fieldsets = [(_("Pain of this lesion"), [("pain_nrs", "pain_mechanical", "pain_date")])]
+
+    class Meta:
+        model = m.TrackedLesion
+        fields = ["pain_nrs", "pain_mechanical", "pain_date"]
 
 
 class MetastaticSiteForm(RecordForm):
@@ -302,8 +393,65 @@ class TreatmentForm(RecordForm):
         (_("Systemic or bone-modifying agent"), [("systemic_class", "bone_agent")]),
         (_("Radiotherapy"), [("rt_dose_gy", "rt_fractions"), ("rt_technique", "rt_intent")]),
         (_("Surgery or interventional radiology"), [("surgery_type", "ir_procedure")]),
+        (_("Lesions treated"), [("treated_lesions", "outcome")]),
         (_("Notes"), ["notes"]),
     ]
+
+    treated_lesions = forms.ModelMultipleChoiceField(
+        label=_("lesions treated"),
+        queryset=m.TrackedLesion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Radiotherapy, surgery or interventional radiology: the patient's lesions it treats."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("outcome for these lesions"),
+        choices=c.LesionOutcome.choices,
+        initial=c.LesionOutcome.TREATED,
+        required=False,
+        help_text=_("Surgery or interventional radiology: whether it left them stabilised or resected."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lesions = self.fields["treated_lesions"]
+        lesions.queryset = m.TrackedLesion.objects.filter(patient_id=self.instance.patient_id)
+        lesions.label_from_instance = lambda tracked: tracked.site_label
+        if self.instance.pk:
+            links = list(self.instance.treated_lesions.all())
+            lesions.initial = [link.lesion_id for link in links]
+            outcomes = {link.outcome for link in links}
+            if len(outcomes) == 1:
+                self.fields["outcome"].initial = outcomes.pop()
+
+    def clean(self):
+        cleaned = super().clean()
+        category, lesions = cleaned.get("category"), cleaned.get("treated_lesions")
+        outcome = cleaned.get("outcome") or c.LesionOutcome.TREATED
+        cleaned["outcome"] = outcome
+        if lesions and category not in m.Treatment.LOCAL:
+            self.add_error(
+                "treated_lesions", _("Only a radiotherapy, a surgery or a procedure treats lesions.")
+            )
+        if outcome != c.LesionOutcome.TREATED:
+            if category not in m.Treatment.WITH_OUTCOME:
+                self.add_error("outcome", _("Only a surgery or a procedure stabilises or resects a lesion."))
+            elif not lesions:
+                self.add_error("outcome", _("Choose the lesions it stabilised or resected."))
+        return cleaned
+
+    def save_links(self, *, user):
+        """Link the saved treatment to the lesions chosen (patients.services.link_treated_lesions)."""
+        from .services import link_treated_lesions
+
+        lesions = list(self.cleaned_data.get("treated_lesions") or [])
+        outcome = self.cleaned_data.get("outcome") or c.LesionOutcome.TREATED
+        link_treated_lesions(
+            treatment=self.instance,
+            lesions=lesions,
+            user=user,
+            outcomes={lesion.pk: outcome for lesion in lesions},
+        )
 
     class Meta:
         model = m.Treatment

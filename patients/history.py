@@ -90,9 +90,10 @@ def _tracked_querysets(patient):
         m.MetastaticSite,
         m.Treatment,
         m.SkeletalEvent,
+        m.TrackedLesion,
     ):
         yield model, model.history.filter(patient_id=patient.pk)
-    yield m.BoneLesion, m.BoneLesion.history.filter(exam_id__in=exam_ids)
+    yield m.LesionObservation, m.LesionObservation.history.filter(exam_id__in=exam_ids)
 
 
 def patient_history(patient, limit=200) -> list[Entry]:
@@ -133,8 +134,8 @@ def patient_history(patient, limit=200) -> list[Entry]:
                             action=str(ACTIONS.get(record.history_type, "")),
                             what=str(model._meta.verbose_name),
                             obj=str(record.instance)
-                            if model is not m.BoneLesion
-                            else _display_lesion(record),
+                            if model is not m.LesionObservation
+                            else _display_lesion(record, related),
                             changes=changes,
                         )
                     )
@@ -143,6 +144,6 @@ def patient_history(patient, limit=200) -> list[Entry]:
     return entries[:limit]
 
 
-def _display_lesion(record):
-    site = m.BoneLesion._meta.get_field("site")
-    return record.vertebral_level or _display(site, record.site)
+def _display_lesion(record, related):
+    """An observation is named by its tracked lesion (loaded with the other related objects)."""
+    return str(related.get((m.LesionObservation, "lesion"), {}).get(record.lesion_id, "—"))

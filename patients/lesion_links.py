@@ -1,9 +1,9 @@
 """Which tracked lesion a local treatment concerns, read from the treatment's free-text target.
 
-INTERIM: the current record does not link treatments to lesions (a treatment has only its `target`
-text, e.g. "T11", "humérus droit", "8e côte gauche"); the record-restructuring task links them in the
-record and replaces this module. Until then a treatment is linked to a lesion only when its target
-names that lesion unambiguously:
+Used once, by the data migration that linked the treatments entered before treatments were linked to
+lesions in the record (patients/migrations/0008), and by the demo data, which still names its targets
+in words. The site itself never reads a target: a treatment is linked to lesions on its form. A
+treatment is linked to a lesion only when its target names that lesion unambiguously:
 - vertebral levels ("T9", "T9 ", "L1-L3", "L1–L3", "L1 à L3") name the lesions at those levels;
 - otherwise a bone named in English or French ("fémur droit", "right femur", "8e côte gauche",
   "rib 8 left", "cotyle", "sacrum"…) names the one lesion of the patient in that bone, on that side
@@ -128,3 +128,20 @@ def linked_lesions(target: str, lesions: list) -> list:
             continue
         candidates.append(lesion)
     return candidates if len(candidates) == 1 else []
+
+
+STABILISING_SURGERY = {"prophylactic_fixation", "osteosynthesis", "arthroplasty", "stabilisation"}
+STABILISING_PROCEDURES = {"cementoplasty", "vertebroplasty", "percutaneous_screw_fixation"}
+RESECTION = "resection_reconstruction"
+
+
+def outcome_of(treatment) -> str:
+    """The outcome a surgery or procedure of this type gives the lesions it treats (rules.md
+    `stabilised`: osteosynthesis, arthroplasty, spinal fixation or cementoplasty)."""
+    if treatment.category == "surgery" and treatment.surgery_type == RESECTION:
+        return "resected"
+    if treatment.category == "surgery" and treatment.surgery_type in STABILISING_SURGERY:
+        return "stabilised"
+    if treatment.category == "interventional" and treatment.ir_procedure in STABILISING_PROCEDURES:
+        return "stabilised"
+    return "treated"

@@ -262,14 +262,21 @@ class MolecularAlteration(ClinicalRecord):
 class ClinicalAssessment(ClinicalRecord):
     date = models.DateField(_("date"), validators=CLINICAL_DATE)
     ecog = models.PositiveSmallIntegerField(
-        _("WHO/ECOG performance status"), null=True, blank=True, validators=[MaxValueValidator(4)]
+        _("WHO/ECOG performance status"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text=_("0 to 4. ECOG 1 is Karnofsky 70 or 80: give Karnofsky too when it was assessed."),
     )
     karnofsky = models.PositiveSmallIntegerField(
         _("Karnofsky index (%)"),
         null=True,
         blank=True,
         validators=_range(10, 100),
-        help_text=_("10 to 100, by tens. Give ECOG or Karnofsky: the other is converted."),
+        help_text=_(
+            "10 to 100, by tens. ECOG and Karnofsky may be given together (they must agree); "
+            "with one only, the other is converted."
+        ),
     )
     weight_kg = models.DecimalField(
         _("weight (kg)"),
@@ -304,16 +311,40 @@ class ClinicalAssessment(ClinicalRecord):
         blank=True,
         help_text=_("Pain not controlled, or opioids not tolerated."),
     )
-    frankel = models.CharField(_("Frankel grade"), max_length=2, choices=c.Frankel.choices, blank=True)
+    frankel = models.CharField(
+        _("Frankel grade"),
+        max_length=2,
+        choices=c.Frankel.choices,
+        blank=True,
+        help_text=_("Leave empty when the motor examination was not done (unknown)."),
+    )
+    sensory_level = models.CharField(
+        _("sensory level"),
+        max_length=4,
+        choices=c.SENSORY_LEVELS,
+        blank=True,
+        help_text=_(
+            'The dermatome of a sensory level, or "none" when examined and absent; empty if unknown.'
+        ),
+    )
+    sphincter_disturbance = models.BooleanField(
+        _("sphincter disturbance"),
+        null=True,
+        blank=True,
+        help_text=_("Urinary retention or incontinence, faecal incontinence; empty if not asked (unknown)."),
+    )
     ambulatory_status = models.CharField(
         _("ambulatory status"), max_length=20, choices=c.Ambulatory.choices, blank=True
     )
     motor_deficit_onset = models.DateField(
-        _("onset of the motor deficit"),
+        _("onset of the neurological deficit"),
         null=True,
         blank=True,
         validators=CLINICAL_DATE,
-        help_text=_("Date the current motor deficit began (used by the Rades score)."),
+        help_text=_(
+            "Date the current motor or sensory deficit or sphincter disturbance began (used by the Rades "
+            "score); empty if unknown — an unknown onset is not taken as an old deficit."
+        ),
     )
     life_expectancy_months = models.DecimalField(
         _("estimated life expectancy (months)"),
@@ -330,6 +361,18 @@ class ClinicalAssessment(ClinicalRecord):
     disease_status = models.CharField(
         _("oncological situation"), max_length=12, choices=c.DiseaseStatus.choices, blank=True
     )
+    active_infection_or_sepsis = models.BooleanField(
+        _("infection at the puncture site or uncontrolled sepsis"),
+        null=True,
+        blank=True,
+        help_text=_("On the date of this assessment; empty if not assessed (unknown)."),
+    )
+    uncontrolled_coagulopathy = models.BooleanField(
+        _("uncontrolled coagulopathy"),
+        null=True,
+        blank=True,
+        help_text=_("On the date of this assessment; empty if not assessed (unknown)."),
+    )
     dental_exam = models.BooleanField(
         _("dental evaluation done"),
         default=False,
@@ -344,8 +387,14 @@ class ClinicalAssessment(ClinicalRecord):
         get_latest_by = ["date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ecog__isnull=True) | Q(karnofsky__isnull=True),
-                name="patients_assessment_one_ps_scale",
+                condition=Q(ecog__isnull=True)
+                | Q(karnofsky__isnull=True)
+                | Q(ecog=0, karnofsky__gte=90)
+                | Q(ecog=1, karnofsky__in=[70, 80])
+                | Q(ecog=2, karnofsky__in=[50, 60])
+                | Q(ecog=3, karnofsky__in=[30, 40])
+                | Q(ecog=4, karnofsky__lte=20),
+                name="patients_assessment_ps_scales_agree",
             ),
             models.CheckConstraint(
                 condition=Q(pain_nrs__isnull=True) | Q(pain_nrs__lte=10), name="patients_assessment_pain_0_10"
@@ -359,10 +408,20 @@ class ClinicalAssessment(ClinicalRecord):
 
     def clean(self):
         errors = {}
-        if self.ecog is not None and self.karnofsky is not None:
-            errors["karnofsky"] = _("Give ECOG or Karnofsky, not both: the other is converted.")
         if self.karnofsky is not None and self.karnofsky % 10:
             errors["karnofsky"] = _("The Karnofsky index goes by tens (10, 20 … 100).")
+        elif (
+            self.ecog is not None
+            and self.karnofsky is not None
+            and formulas.ecog_from_karnofsky(self.karnofsky) != self.ecog
+        ):
+            errors["karnofsky"] = _(
+                "Karnofsky %(karnofsky)s is ECOG %(paired)s, not ECOG %(ecog)s: correct one of them."
+            ) % {
+                "karnofsky": self.karnofsky,
+                "paired": formulas.ecog_from_karnofsky(self.karnofsky),
+                "ecog": self.ecog,
+            }
         if self.motor_deficit_onset and self.date and self.motor_deficit_onset > self.date:
             errors["motor_deficit_onset"] = _("The deficit cannot begin after the assessment.")
         if errors:
@@ -514,11 +573,19 @@ class ImagingExam(ClinicalRecord):
         return f"{self.get_modality_display()} — {self.date:%d/%m/%Y}"
 
 
-class BoneLesion(models.Model):
-    exam = models.ForeignKey(
-        ImagingExam, verbose_name=_("imaging exam"), on_delete=models.CASCADE, related_name="lesions"
+class TrackedLesion(models.Model):
+    """A bone lesion of the patient, followed over time: where it is, where it stands after treatment,
+    and the pain attributed to it. Each imaging exam records its observation of it (LesionObservation)."""
+
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="tracked_lesions"
     )
-    site = models.CharField(_("skeletal site"), max_length=24, choices=c.SkeletalSite.choices)
+    site = models.CharField(
+        _("skeletal site"),
+        max_length=24,
+        choices=c.SkeletalSite.choices,
+        help_text=_("The bone, from the fixed skeletal taxonomy."),
+    )
     vertebral_level = models.CharField(
         _("vertebral level"),
         max_length=3,
@@ -533,60 +600,77 @@ class BoneLesion(models.Model):
         validators=_range(1, 12),
         help_text=_("1 to 12, for a rib only."),
     )
-    side = models.CharField(_("side"), max_length=7, choices=c.Side.choices, blank=True)
-    lesion_type = models.CharField(_("lesion type"), max_length=7, choices=c.LesionType.choices)
-    cortical_involvement = models.CharField(
-        _("cortical involvement"),
-        max_length=20,
-        choices=c.CorticalInvolvement.choices,
+    side = models.CharField(
+        _("side"),
+        max_length=7,
+        choices=c.Side.choices,
         blank=True,
-        help_text=_("Fraction of the bone's width destroyed, on plain radiograph (long bones)."),
+        help_text=_("Required for a paired bone."),
     )
-    soft_tissue_extension = models.BooleanField(_("soft-tissue extension"), null=True, blank=True)
-    fracture = models.BooleanField(_("pathological fracture"), null=True, blank=True)
-    collapse = models.CharField(
-        _("vertebral collapse"), max_length=20, choices=c.Collapse.choices, blank=True
-    )
-    posterolateral = models.CharField(
-        _("posterolateral involvement"),
+    status = models.CharField(
+        _("status"),
         max_length=10,
-        choices=c.Posterolateral.choices,
+        choices=c.LesionStatus.choices,
+        default=c.LesionStatus.ACTIVE,
+        help_text=_("Set by the outcome of a surgery or procedure that treated the lesion."),
+    )
+    pain_nrs = models.PositiveSmallIntegerField(
+        _("pain of this lesion (0–10)"),
+        null=True,
         blank=True,
-        help_text=_("Facet, pedicle or costovertebral joint fracture or tumour replacement."),
+        validators=[MaxValueValidator(10)],
+        help_text=_(
+            "Pain attributed to this lesion under analgesics, numeric rating scale; empty if unknown."
+        ),
     )
-    alignment = models.CharField(
-        _("spinal alignment"), max_length=12, choices=c.Alignment.choices, blank=True
+    pain_mechanical = models.BooleanField(
+        _("mechanical pain"),
+        null=True,
+        blank=True,
+        help_text=_("Worse on loading or movement, relieved lying down; empty if unknown."),
     )
-    bilsky = models.CharField(
-        _("epidural extension (Bilsky)"), max_length=2, choices=c.Bilsky.choices, blank=True
+    pain_date = models.DateField(
+        _("pain assessed on"),
+        null=True,
+        blank=True,
+        validators=CLINICAL_DATE,
+        help_text=_("Date the pain of this lesion was assessed."),
     )
-    size_mm = models.PositiveSmallIntegerField(
-        _("largest dimension (mm)"), null=True, blank=True, validators=_range(1, 500)
-    )
-    notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
-    SPINAL_ONLY = ("collapse", "posterolateral", "alignment", "bilsky")
-
     class Meta:
-        verbose_name = _("bone lesion")
-        verbose_name_plural = _("bone lesions")
+        verbose_name = _("tracked lesion")
+        verbose_name_plural = _("tracked lesions")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(site=c.SkeletalSite.VERTEBRA) & ~Q(vertebral_level=""))
                 | (~Q(site=c.SkeletalSite.VERTEBRA) & Q(vertebral_level="")),
-                name="patients_lesion_level_only_on_vertebra",
+                name="patients_tracked_lesion_level_only_on_vertebra",
             ),
             models.CheckConstraint(
                 condition=(Q(site=c.SkeletalSite.RIB) & Q(rib_number__isnull=False))
                 | (~Q(site=c.SkeletalSite.RIB) & Q(rib_number__isnull=True)),
-                name="patients_lesion_rib_number_only_on_rib",
+                name="patients_tracked_lesion_rib_number_only_on_rib",
             ),
+            models.CheckConstraint(
+                condition=Q(pain_nrs__isnull=True) | Q(pain_nrs__lte=10),
+                name="patients_tracked_lesion_pain_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_nrs__isnull=True) | Q(pain_date__isnull=False),
+                name="patients_tracked_lesion_pain_dated",
+            ),
+            _from_1900("tracked_lesion_pain", "pain_date", null=True),
         ]
 
     def __str__(self):
-        return f"{self.site_label} — {self.get_lesion_type_display()}"
+        return self.site_label
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("patients:lesion_detail", args=[self.patient_id, self.pk])
 
     @property
     def site_label(self) -> str:
@@ -600,6 +684,20 @@ class BoneLesion(models.Model):
         return label
 
     @property
+    def label(self) -> str:
+        """How the board names it: its site, made unique among the patient's lesions by the record."""
+        return getattr(self, "_board_label", None) or self.site_label
+
+    @label.setter
+    def label(self, value):
+        self._board_label = value
+
+    @property
+    def site_key(self) -> tuple:
+        """What identifies a lesion in the patient: the same site, level, rib and side."""
+        return (self.site, self.vertebral_level, self.rib_number, self.side)
+
+    @property
     def is_spinal(self) -> bool:
         return self.site == c.SkeletalSite.VERTEBRA
 
@@ -609,9 +707,41 @@ class BoneLesion(models.Model):
 
     @property
     def applicable_scores(self) -> list[str]:
-        """The slugs of the scores that apply to this lesion's site."""
+        """The slugs of the scores that apply to this lesion's site and state."""
         subject = "spinal" if self.is_spinal else "long_bone" if self.is_long_bone else None
-        return [slug for slug, kind in LESION_SCORES.items() if kind == subject]
+        withheld = self.withheld_scores
+        return [slug for slug, kind in LESION_SCORES.items() if kind == subject and slug not in withheld]
+
+    @property
+    def withheld_scores(self) -> dict:
+        """{slug: why} for a score of this site that is not offered: Mirels predicts a fracture to
+        come, so it says nothing of a bone already fractured or fixed (rules.md)."""
+        if not self.is_long_bone:
+            return {}
+        if self.status == c.LesionStatus.STABILISED:
+            return {"mirels": _("Mirels is not offered: the bone is already stabilised.")}
+        if self.observed("fracture"):
+            return {"mirels": _("Mirels is not offered: the bone is already fractured.")}
+        return {}
+
+    @property
+    def observations_newest_first(self) -> list:
+        """Its observations, newest exam first (from prefetched rows when loaded by the record)."""
+        return sorted(self.observations.all(), key=lambda o: (o.exam.date, o.exam_id, o.pk), reverse=True)
+
+    @property
+    def latest_observation(self):
+        observations = self.observations_newest_first
+        return observations[0] if observations else None
+
+    latest = latest_observation
+
+    def observed(self, name):
+        """The newest recorded value of an observed field (None or "" means not recorded)."""
+        return next(
+            (value for o in self.observations_newest_first if (value := getattr(o, name)) not in (None, "")),
+            None,
+        )
 
     def clean(self):
         errors = {}
@@ -625,10 +755,154 @@ class BoneLesion(models.Model):
             errors["rib_number"] = _("A rib number is given only for a rib lesion.")
         if self.site in c.PAIRED_SITES and not self.side:
             errors["side"] = _("Give the side.")
-        if not self.is_spinal:
+        if self.pain_nrs is not None and self.pain_date is None:
+            errors["pain_date"] = _("Give the date the pain was assessed.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LesionObservation(models.Model):
+    """What one imaging exam shows of one tracked lesion."""
+
+    exam = models.ForeignKey(
+        ImagingExam, verbose_name=_("imaging exam"), on_delete=models.CASCADE, related_name="lesions"
+    )
+    lesion = models.ForeignKey(
+        TrackedLesion,
+        verbose_name=_("lesion"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+        help_text=_("The patient's lesion this exam shows."),
+    )
+    lesion_type = models.CharField(
+        _("lesion type"),
+        max_length=7,
+        choices=c.LesionType.choices,
+        help_text=_("Lytic, blastic or mixed, on this exam."),
+    )
+    cortical_involvement = models.CharField(
+        _("cortical involvement"),
+        max_length=20,
+        choices=c.CorticalInvolvement.choices,
+        blank=True,
+        help_text=_("Fraction of the bone's width destroyed, on plain radiograph (long bones)."),
+    )
+    soft_tissue_extension = models.BooleanField(
+        _("soft-tissue extension"), null=True, blank=True, help_text=_("Empty if not assessed.")
+    )
+    soft_tissue_predominant = models.BooleanField(
+        _("predominantly soft tissue"),
+        null=True,
+        blank=True,
+        help_text=_("Extends more into the soft tissue than into the bone (ablation rather than cement)."),
+    )
+    fracture = models.BooleanField(
+        _("pathological fracture"), null=True, blank=True, help_text=_("Empty if not assessed.")
+    )
+    collapse = models.CharField(
+        _("vertebral collapse"),
+        max_length=20,
+        choices=c.Collapse.choices,
+        blank=True,
+        help_text=_("Vertebral lesion only."),
+    )
+    posterolateral = models.CharField(
+        _("posterolateral involvement"),
+        max_length=10,
+        choices=c.Posterolateral.choices,
+        blank=True,
+        help_text=_("Facet, pedicle or costovertebral joint fracture or tumour replacement."),
+    )
+    alignment = models.CharField(
+        _("spinal alignment"),
+        max_length=12,
+        choices=c.Alignment.choices,
+        blank=True,
+        help_text=_("Vertebral lesion only."),
+    )
+    bilsky = models.CharField(
+        _("epidural extension (Bilsky)"),
+        max_length=2,
+        choices=c.Bilsky.choices,
+        blank=True,
+        help_text=_("Graded on MRI only; vertebral lesion only."),
+    )
+    canal_narrowing_over_25_percent = models.BooleanField(
+        _("canal narrowing over 25 %"),
+        null=True,
+        blank=True,
+        help_text=_("Spinal canal narrowed by more than 25 % at this level; empty if not assessed."),
+    )
+    tumour_cord_distance_mm = models.DecimalField(
+        _("tumour–cord distance (mm)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_decimal_range(0, 100),
+        help_text=_("Shortest distance between the tumour and the spinal cord, on MRI."),
+    )
+    cord_compression = models.BooleanField(
+        _("cord compression at this level"),
+        null=True,
+        blank=True,
+        help_text=_("Radiological compression of the cord or cauda equina at this lesion; empty if unknown."),
+    )
+    size_mm = models.PositiveSmallIntegerField(
+        _("largest dimension (mm)"),
+        null=True,
+        blank=True,
+        validators=_range(1, 500),
+        help_text=_("On this exam."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    SPINAL_ONLY = (
+        "collapse",
+        "posterolateral",
+        "alignment",
+        "bilsky",
+        "canal_narrowing_over_25_percent",
+        "tumour_cord_distance_mm",
+    )
+
+    class Meta:
+        verbose_name = _("lesion observation")
+        verbose_name_plural = _("lesion observations")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tumour_cord_distance_mm__isnull=True) | Q(tumour_cord_distance_mm__gte=0),
+                name="patients_observation_cord_distance_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site_label} — {self.get_lesion_type_display()}"
+
+    # Where it is: the tracked lesion's.
+    site = property(lambda self: self.lesion.site)
+    vertebral_level = property(lambda self: self.lesion.vertebral_level)
+    rib_number = property(lambda self: self.lesion.rib_number)
+    side = property(lambda self: self.lesion.side)
+    site_label = property(lambda self: self.lesion.site_label)
+    is_spinal = property(lambda self: self.lesion.is_spinal)
+    is_long_bone = property(lambda self: self.lesion.is_long_bone)
+
+    def clean(self):
+        errors = {}
+        # The lesion may be a new one, not saved yet (the form saves it with the observation).
+        lesion = self._state.fields_cache.get("lesion") or (self.lesion if self.lesion_id else None)
+        exam = self._state.fields_cache.get("exam") or (self.exam if self.exam_id else None)
+        if lesion is not None and exam is not None and lesion.patient_id != exam.patient_id:
+            errors["lesion"] = _("The lesion belongs to another patient.")
+        if lesion is not None and not lesion.is_spinal:
             for name in self.SPINAL_ONLY:
-                if getattr(self, name):
+                if getattr(self, name) not in (None, ""):
                     errors[name] = _("Only for a vertebral lesion.")
+        if self.bilsky and exam is not None and exam.modality not in c.Modality.mri():
+            errors["bilsky"] = _("The Bilsky grade is read on MRI: this exam is not an MRI.")
         if errors:
             raise ValidationError(errors)
 
@@ -653,6 +927,12 @@ class MetastaticSite(ClinicalRecord):
 
 class Treatment(ClinicalRecord):
     category = models.CharField(_("category"), max_length=16, choices=c.TreatmentCategory.choices)
+    LOCAL = (
+        c.TreatmentCategory.RADIOTHERAPY,
+        c.TreatmentCategory.SURGERY,
+        c.TreatmentCategory.INTERVENTIONAL,
+    )
+    WITH_OUTCOME = (c.TreatmentCategory.SURGERY, c.TreatmentCategory.INTERVENTIONAL)
     name = models.CharField(
         _("treatment"),
         max_length=200,
@@ -692,6 +972,14 @@ class Treatment(ClinicalRecord):
     )
     start_date = models.DateField(_("start"), validators=CLINICAL_DATE)
     end_date = models.DateField(_("end"), null=True, blank=True, validators=CLINICAL_DATE)
+    lesions = models.ManyToManyField(
+        TrackedLesion,
+        verbose_name=_("lesions treated"),
+        through="TreatedLesion",
+        blank=True,
+        related_name="treatments",
+        help_text=_("For a radiotherapy course, a surgery or a procedure: the patient's lesions it treats."),
+    )
     history = HistoricalRecords()
 
     # Which detail fields belong to which category; the form shows and checks them accordingly.
@@ -756,6 +1044,36 @@ class Treatment(ClinicalRecord):
             raise ValidationError(errors)
 
 
+class TreatedLesion(models.Model):
+    """A lesion a local treatment treated, and, for a surgery or a procedure, what it did to it."""
+
+    treatment = models.ForeignKey(
+        Treatment, verbose_name=_("treatment"), on_delete=models.CASCADE, related_name="treated_lesions"
+    )
+    lesion = models.ForeignKey(
+        TrackedLesion, verbose_name=_("lesion"), on_delete=models.CASCADE, related_name="treated_by"
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=c.LesionOutcome.choices,
+        default=c.LesionOutcome.TREATED,
+        help_text=_("For a surgery or a procedure: whether it left the lesion stabilised or resected."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("treated lesion")
+        verbose_name_plural = _("treated lesions")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["treatment", "lesion"], name="patients_treated_lesion_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.lesion} — {self.get_outcome_display()}"
+
+
 class SkeletalEvent(ClinicalRecord):
     date = models.DateField(_("date"), validators=CLINICAL_DATE)
     kind = models.CharField(_("event"), max_length=22, choices=c.EventKind.choices)
@@ -807,12 +1125,13 @@ class ScoreAssessment(models.Model):
         Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="score_assessments"
     )
     lesion = models.ForeignKey(
-        BoneLesion,
-        verbose_name=_("bone lesion"),
+        TrackedLesion,
+        verbose_name=_("lesion"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="score_assessments",
+        help_text=_("The tracked lesion a lesion score (Mirels, SINS, Bilsky) is about."),
     )
     score = models.CharField(_("score"), max_length=20, choices=[(s.slug, s.name) for s in registry.all()])
     version = models.CharField(_("version of the score"), max_length=40)
@@ -868,11 +1187,22 @@ def record_prefetches():
     """Prefetches that load a whole record in one query per table (no query per row)."""
     from django.db.models import Prefetch
 
+    observations = LesionObservation.objects.select_related("exam", "lesion")
     return [
         "molecularalterations",
         "clinicalassessments",
         "labresults",
-        Prefetch("imagingexams", queryset=ImagingExam.objects.prefetch_related("lesions")),
+        Prefetch(
+            "imagingexams",
+            queryset=ImagingExam.objects.prefetch_related(Prefetch("lesions", queryset=observations)),
+        ),
+        Prefetch(
+            "tracked_lesions",
+            queryset=TrackedLesion.objects.prefetch_related(
+                Prefetch("observations", queryset=observations),
+                Prefetch("treated_by", queryset=TreatedLesion.objects.select_related("treatment")),
+            ),
+        ),
         "metastaticsites",
         Prefetch("treatments", queryset=Treatment.objects.order_by("start_date", "pk")),
         "skeletalevents",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from scoring import ScoreInputError, formulas
+from scoring import ScoreInputError, formulas, registry
 from scoring.sins import location_for_level
 from scoring.tokuhashi import frankel_grade
 
@@ -32,19 +32,38 @@ def _on(assessment) -> str:
     return _("assessment of %(date)s") % {"date": date_format(assessment.date, "SHORT_DATE_FORMAT")}
 
 
-def karnofsky(record):
+def karnofsky(record, slug):
+    """Karnofsky as assessed; when only ECOG is known (or is newer), the Karnofsky value of that grade
+    if both values of its pair score alike in score `slug`; otherwise the item is left empty with the
+    reason ("Karnofsky needed": ECOG 1 is Karnofsky 70 or 80, which Tokuhashi scores 1 or 2)."""
     value, assessment = record.latest("karnofsky")
     ecog, ecog_assessment = record.latest("ecog")
     if ecog_assessment and (assessment is None or ecog_assessment.date > assessment.date):
+        pair = [k for k in range(10, 101, 10) if formulas.ecog_from_karnofsky(k) == ecog]
+        item = registry.get(slug).item("karnofsky")
+        if len({item.points(k) for k in pair}) > 1:
+            return Prefill(
+                None,
+                _(
+                    "Karnofsky needed: ECOG %(ecog)s (%(source)s) is Karnofsky %(low)s or %(high)s, "
+                    "which score differently"
+                )
+                % {"ecog": ecog, "source": _on(ecog_assessment), "low": min(pair), "high": max(pair)},
+            )
         converted = formulas.karnofsky_from_ecog(ecog)
         return Prefill(
             converted,
-            _("converted from ECOG %(ecog)s (%(source)s): Karnofsky %(value)s is the lower value of the pair")
-            % {"ecog": ecog, "source": _on(ecog_assessment), "value": converted},
+            _("converted from ECOG %(ecog)s (%(source)s): Karnofsky %(low)s and %(high)s score alike")
+            % {"ecog": ecog, "source": _on(ecog_assessment), "low": min(pair), "high": max(pair)},
         )
     if assessment:
         return Prefill(value, _on(assessment))
     return None
+
+
+def known(prefilled: dict) -> dict:
+    """{item: value} of the items the record answers (an item left empty with its reason is not)."""
+    return {item: p.value for item, p in prefilled.items() if p.value is not None}
 
 
 def _lesion_keys(record, spinal):
@@ -99,7 +118,7 @@ def tokuhashi(record, lesion=None):
     spinal = len(_lesion_keys(record, spinal=True))
     extraspinal = len(_lesion_keys(record, spinal=False))
     return {
-        "karnofsky": karnofsky(record),
+        "karnofsky": karnofsky(record, "tokuhashi"),
         "extraspinal_bone_metastases": Prefill(extraspinal, _("lesion list")) if record.lesions else None,
         "vertebral_body_metastases": Prefill(spinal, _("lesion list")) if spinal else None,
         "visceral_metastases": visceral_resectability(
@@ -134,7 +153,7 @@ def modified_bauer(record, lesion=None):
 
 def van_der_linden(record, lesion=None):
     return {
-        "karnofsky": karnofsky(record),
+        "karnofsky": karnofsky(record, "van_der_linden"),
         "visceral_metastases": visceral_bool(record),
         "primary": lung("lung"),
     }
@@ -171,32 +190,39 @@ def rades(record, lesion=None):
     return values
 
 
+def _lesion_pain_source(lesion) -> str:
+    return _("pain of this lesion, %(date)s") % {
+        "date": date_format(lesion.pain_date, "SHORT_DATE_FORMAT") if lesion.pain_date else "—"
+    }
+
+
+def _observed(values, item, lesion, field, source):
+    value = lesion.observed(field)
+    if value not in (None, ""):
+        values[item] = Prefill(value, source)
+
+
 def sins(record, lesion):
+    """SINS of one tracked lesion: its site, what its newest observations show, and ITS pain (never
+    the patient's)."""
     values = {}
     with suppress(ScoreInputError):  # the coccyx has no SINS location: the clinician chooses
         values["location"] = Prefill(location_for_level(lesion.vertebral_level), lesion.vertebral_level)
-    values["lesion"] = Prefill(lesion.lesion_type, _("lesion"))
-    for item, field in (
-        ("collapse", "collapse"),
-        ("posterolateral", "posterolateral"),
-        ("alignment", "alignment"),
-    ):
-        if getattr(lesion, field):
-            values[item] = Prefill(getattr(lesion, field), _("lesion"))
-    mechanical, assessment = record.latest("pain_mechanical")
-    nrs, nrs_assessment = record.latest("pain_nrs")
-    if assessment and mechanical:
-        values["pain"] = Prefill("mechanical", _("mechanical pain, %(source)s") % {"source": _on(assessment)})
-    elif nrs_assessment and nrs == 0:
-        values["pain"] = Prefill("none", _("pain 0/10, %(source)s") % {"source": _on(nrs_assessment)})
-    elif assessment and nrs_assessment and not mechanical and nrs:
-        values["pain"] = Prefill(
-            "occasional", _("non-mechanical pain, %(source)s") % {"source": _on(assessment)}
-        )
+    source = _("lesion, newest imaging")
+    for item in ("lesion", "collapse", "posterolateral", "alignment"):
+        _observed(values, item, lesion, "lesion_type" if item == "lesion" else item, source)
+    nrs, mechanical = lesion.pain_nrs, lesion.pain_mechanical
+    if mechanical:
+        values["pain"] = Prefill("mechanical", _lesion_pain_source(lesion))
+    elif nrs == 0:
+        values["pain"] = Prefill("none", _lesion_pain_source(lesion))
+    elif mechanical is False and nrs:
+        values["pain"] = Prefill("occasional", _lesion_pain_source(lesion))
     return values
 
 
 def mirels(record, lesion):
+    """Mirels of one tracked long-bone lesion: its site, its newest observations, and ITS pain."""
     values = {}
     if lesion.site in c.UPPER_LIMB_LONG_BONES:
         values["site"] = Prefill("upper_limb", str(lesion.get_site_display()))
@@ -204,23 +230,25 @@ def mirels(record, lesion):
         values["site"] = Prefill("peritrochanteric", str(lesion.get_site_display()))
     elif lesion.site in c.LOWER_LIMB_LONG_BONES:
         values["site"] = Prefill("lower_limb", str(lesion.get_site_display()))
-    values["lesion"] = Prefill(lesion.lesion_type, _("lesion"))
-    if lesion.cortical_involvement and lesion.cortical_involvement != c.CorticalInvolvement.NONE:
-        values["size"] = Prefill(lesion.cortical_involvement, _("cortical involvement of the lesion"))
-    mechanical, assessment = record.latest("pain_mechanical")
-    nrs, nrs_assessment = record.latest("pain_nrs")
-    if assessment and mechanical:
-        values["pain"] = Prefill("functional", _("mechanical pain, %(source)s") % {"source": _on(assessment)})
-    elif nrs_assessment:
+    source = _("lesion, newest imaging")
+    _observed(values, "lesion", lesion, "lesion_type", source)
+    cortical = lesion.observed("cortical_involvement")
+    if cortical and cortical != c.CorticalInvolvement.NONE:
+        values["size"] = Prefill(cortical, _("cortical involvement of the lesion"))
+    if lesion.pain_mechanical:
+        values["pain"] = Prefill("functional", _lesion_pain_source(lesion))
+    elif lesion.pain_nrs is not None:
         values["pain"] = Prefill(
-            "mild" if nrs <= 3 else "moderate",
-            _("pain %(nrs)s/10, %(source)s") % {"nrs": nrs, "source": _on(nrs_assessment)},
+            "mild" if lesion.pain_nrs <= 3 else "moderate",
+            _("pain %(nrs)s/10 of this lesion, %(date)s")
+            % {"nrs": lesion.pain_nrs, "date": date_format(lesion.pain_date, "SHORT_DATE_FORMAT")},
         )
     return values
 
 
 def bilsky(record, lesion):
-    return {"grade": Prefill(lesion.bilsky, _("lesion"))} if lesion.bilsky else {}
+    grade = lesion.observed("bilsky")
+    return {"grade": Prefill(grade, _("lesion, newest MRI"))} if grade else {}
 
 
 PREFILLERS = {

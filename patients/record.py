@@ -6,9 +6,9 @@ from functools import cached_property
 from scoring import ScoreInputError, registry
 from scoring.rules import LEVELS, evaluate
 
-from .facts import missing_facts, patient_facts
+from .facts import missing_facts, order_and_label, patient_facts
 from .models import LESION_SCORES, Patient, record_prefetches
-from .prefill import prefill
+from .prefill import known, prefill
 
 
 @dataclass
@@ -27,11 +27,14 @@ class LabRow:
 @dataclass
 class PatientRecord:
     patient: Patient
-    lesions: list = field(init=False)
+    lesions: list = field(init=False)  # tracked lesions, in anatomical order, labelled
+    observations: list = field(init=False)  # every exam's observations, newest exam first
 
     def __post_init__(self):
-        # Prefetching sets each lesion's exam and each exam's patient: no query per row.
-        self.lesions = [lesion for exam in self.exams for lesion in exam.lesions.all()]
+        # Prefetching sets each observation's exam and lesion, each lesion's observations and linked
+        # treatments: no query per row.
+        self.lesions = order_and_label(self.patient.tracked_lesions.all())
+        self.observations = [observation for exam in self.exams for observation in exam.lesions.all()]
 
     @staticmethod
     def queryset():
@@ -155,7 +158,7 @@ class ScoreRow:
 
 def is_stale(assessment, prefilled) -> bool:
     """True when the record's prefill would now give another total or band than the saved one."""
-    inputs = {**assessment.inputs, **{slug: p.value for slug, p in prefilled.items()}}
+    inputs = {**assessment.inputs, **known(prefilled)}
     if inputs == assessment.inputs:
         return False
     try:

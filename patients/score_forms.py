@@ -60,13 +60,22 @@ class ScoreForm(forms.Form):
 
     def __init__(self, *args, prefill=None, **kwargs):
         self.prefill = prefill or {}
-        kwargs.setdefault("initial", {slug: _as_initial(p.value) for slug, p in self.prefill.items()})
+        kwargs.setdefault(
+            "initial",
+            {slug: _as_initial(p.value) for slug, p in self.prefill.items() if p.value is not None},
+        )
         super().__init__(*args, **kwargs)
         self.result = None
         for slug, value in self.prefill.items():
             field = self.fields[slug]
-            field.widget.attrs["data-prefilled"] = "true"
-            note = _("Prefilled from the record: %(source)s. Change it if needed.") % {"source": value.source}
+            if value.value is None:  # left empty on purpose: the source says what is needed
+                note = value.source
+                field.widget.attrs["data-needed"] = "true"
+            else:
+                field.widget.attrs["data-prefilled"] = "true"
+                note = _("Prefilled from the record: %(source)s. Change it if needed.") % {
+                    "source": value.source
+                }
             field.help_text = f"{field.help_text} {note}".strip() if field.help_text else note
         self.helper = FormHelper()
         self.helper.form_tag = False

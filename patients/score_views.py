@@ -13,7 +13,7 @@ from scoring import registry
 
 from . import models as m
 from .access import can_write, get_patient_for_user, require_write
-from .prefill import prefill
+from .prefill import known, prefill
 from .record import PatientRecord
 from .score_forms import evaluate, score_form_class
 
@@ -23,7 +23,11 @@ def _score(slug, lesion):
         score = registry.get(slug)
     except KeyError:
         raise Http404 from None
-    applies = slug in lesion.applicable_scores if lesion else slug not in m.LESION_SCORES
+    applies = (
+        slug in lesion.applicable_scores or slug in lesion.withheld_scores
+        if lesion
+        else slug not in m.LESION_SCORES
+    )
     if not applies:
         raise Http404
     return score
@@ -32,7 +36,7 @@ def _score(slug, lesion):
 def score_live(request, pk, slug, lesion_pk=None):
     """The result panel for the inputs posted so far (htmx): a few constant queries, nothing saved."""
     patient = get_patient_for_user(request.user, pk)
-    lesion = get_object_or_404(m.BoneLesion, pk=lesion_pk, exam__patient=patient) if lesion_pk else None
+    lesion = get_object_or_404(m.TrackedLesion, pk=lesion_pk, patient=patient) if lesion_pk else None
     score = _score(slug, lesion)
     form = score_form_class(score)(request.POST)
     form.is_valid()
@@ -53,6 +57,9 @@ def score_form(request, pk, slug, lesion_pk=None):
         if lesion is None:
             raise Http404
     score = _score(slug, lesion)
+    if lesion is not None and slug in lesion.withheld_scores:  # e.g. Mirels of a fractured bone: say why
+        messages.info(request, lesion.withheld_scores[slug])
+        return redirect(f"{patient.get_absolute_url()}#lesion-{lesion.pk}")
     prefilled = prefill(slug, record, lesion)
     form_class = score_form_class(score)
     if request.method == "POST":
@@ -71,7 +78,7 @@ def score_form(request, pk, slug, lesion_pk=None):
         result, missing = form.result, form.missing
     else:
         form = form_class(prefill=prefilled)
-        result, missing = evaluate(score, {slug: p.value for slug, p in prefilled.items()})
+        result, missing = evaluate(score, known(prefilled))
     what = f"score={slug}" + (f" lesion={lesion.pk}" if lesion else "")
     log_access(request, Kind.SCORE, patient=patient, what=what)
     context = {

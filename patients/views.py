@@ -13,7 +13,7 @@ from . import models as m
 from .access import can_write, get_patient_for_user, require_write
 from .history import patient_history
 from .record import PatientRecord
-from .services import save_record
+from .services import save_record, set_lesion_pain
 
 PAGE_SIZE = 25
 
@@ -148,14 +148,14 @@ def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
     patient = get_patient_for_user(request.user, pk, write=True)
     if lesion_pk is None:
         exam = get_object_or_404(m.ImagingExam, pk=exam_pk, patient=patient)
-        lesion = m.BoneLesion(exam=exam)
+        lesion = m.LesionObservation(exam=exam)
         title = _("Add a bone lesion — %(exam)s") % {"exam": exam}
     else:
         lesion = get_object_or_404(
-            m.BoneLesion.objects.select_related("exam"), pk=lesion_pk, exam__patient=patient
+            m.LesionObservation.objects.select_related("exam", "lesion"), pk=lesion_pk, exam__patient=patient
         )
         title = _("Edit the bone lesion — %(exam)s") % {"exam": lesion.exam}
-    form = forms.BoneLesionForm(request.POST or None, instance=lesion)
+    form = forms.LesionObservationForm(request.POST or None, instance=lesion)
     if request.method == "POST" and form.is_valid():
         save_record(form, user=request.user, patient=patient)
         messages.success(request, _("Bone lesion saved: %(site)s.") % {"site": lesion.site_label})
@@ -163,6 +163,39 @@ def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
             return redirect("patients:lesion_add", pk=patient.pk, exam_pk=lesion.exam_id)
         return redirect(patient)
     return _form_page(request, form, title=title, patient=patient)
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def lesion_detail(request, pk, lesion_pk):
+    """One tracked lesion: its history (observations by exam date, treatments, scores) and its pain,
+    which a clinician edits here; the lesion's saved scores are then recomputed with it."""
+    record = PatientRecord.load(request.user, pk)
+    patient = record.patient
+    lesion = next((lesion for lesion in record.lesions if lesion.pk == lesion_pk), None)
+    if lesion is None:
+        raise Http404
+    record.score_rows  # noqa: B018 - gives the lesion its score rows
+    writer = can_write(request.user)
+    form = forms.LesionPainForm(request.POST or None, instance=lesion) if writer else None
+    if request.method == "POST":
+        require_write(request.user)
+        if form.is_valid():
+            set_lesion_pain(form=form, record=record, user=request.user)
+            messages.success(request, _("Pain of %(lesion)s saved.") % {"lesion": lesion.label})
+            return redirect("patients:lesion_detail", pk=patient.pk, lesion_pk=lesion.pk)
+    log_access(request, Kind.RECORD, patient=patient, what=f"lesion={lesion.pk}")
+    context = {
+        "patient": patient,
+        "record": record,
+        "lesion": lesion,
+        "form": form,
+        "can_write": writer,
+        "scores": [a for a in patient.score_assessments.all() if a.lesion_id == lesion.pk],
+    }
+    return render(
+        request, "patients/lesion_detail.html", context, status=400 if form and form.errors else 200
+    )
 
 
 def history(request, pk):

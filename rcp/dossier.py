@@ -67,7 +67,7 @@ class CaseDossier:
                     rib_number=lesion.rib_number,
                     side=lesion.side,
                     severity=worst_severity(lesion),
-                    label=f"{lesion.site_label} · {lesion.get_lesion_type_display()}"
+                    label=f"{lesion.label} · {lesion.latest.get_lesion_type_display()}"
                     + (f" · {scores}" if scores else ""),
                     note=" · ".join(_score_note(row) for row in lesion.score_rows if row.latest),
                 )

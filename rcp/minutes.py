@@ -167,8 +167,8 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
             "lesions": [
                 {
                     "site": lesion.site_label,
-                    "type": str(lesion.get_lesion_type_display()),
-                    "exam": str(lesion.exam),
+                    "type": str(lesion.latest.get_lesion_type_display()) if lesion.latest else "",
+                    "exam": str(lesion.latest.exam) if lesion.latest else "",
                     "scores": [_score(row.score, row.latest) for row in lesion.score_rows if row.latest],
                 }
                 for lesion in record.lesions

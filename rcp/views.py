@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from patients.access import can_write
-from patients.forms import BoneLesionForm
-from patients.models import BoneLesion
+from patients.forms import LesionObservationForm
+from patients.models import LesionObservation
 from patients.record import PatientRecord
 from patients.services import refresh_lesion_scores, save_record
 from patients.views import RECORD_KINDS
@@ -514,19 +514,18 @@ def present_lesion(request, pk, number, lesion_pk):
     meeting, _cases, dossier = _presented(request, pk, number)
     if not can_write(request.user):
         raise PermissionDenied
-    lesion = next((lesion for lesion in dossier.record.lesions if lesion.pk == lesion_pk), None)
+    lesion = next((row for row in dossier.record.observations if row.pk == lesion_pk), None)
     if lesion is None:
         raise Http404
-    form = BoneLesionForm(request.POST or None, instance=lesion)
+    form = LesionObservationForm(request.POST or None, instance=lesion)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             lesion = form.save(commit=False)
             lesion._history_user = request.user
             lesion.save()
             record = PatientRecord.load(request.user, dossier.record.patient.pk)
-            refresh_lesion_scores(
-                record=record, lesion=BoneLesion.objects.get(pk=lesion.pk), user=request.user
-            )
+            tracked = next(row for row in record.lesions if row.pk == lesion.lesion_id)
+            refresh_lesion_scores(record=record, lesion=tracked, user=request.user)
         response = render(request, "rcp/includes/panel_saved.html", {"saved": lesion})
         return _case_changed(response, lesion=lesion.pk)
     action = reverse("rcp:present_lesion", args=[meeting.pk, number, lesion.pk])
@@ -549,7 +548,7 @@ def present_record(request, pk, number, kind):
     if request.method == "POST" and form.is_valid():
         obj = save_record(form, user=request.user, patient=patient)
         if kind == "exam":
-            lesion_form = BoneLesionForm(instance=BoneLesion(exam=obj))
+            lesion_form = LesionObservationForm(instance=LesionObservation(exam=obj))
             response = _exam_lesion_form(request, meeting, number, obj, lesion_form, saved=obj)
         else:
             response = render(request, "rcp/includes/panel_saved.html", {"saved": obj})
@@ -575,11 +574,11 @@ def present_exam_lesion(request, pk, number, exam_pk):
     exam = next((exam for exam in dossier.record.exams if exam.pk == exam_pk), None)
     if exam is None:
         raise Http404
-    form = BoneLesionForm(request.POST or None, instance=BoneLesion(exam=exam))
+    form = LesionObservationForm(request.POST or None, instance=LesionObservation(exam=exam))
     if request.method == "POST" and form.is_valid():
         lesion = save_record(form, user=request.user, patient=dossier.record.patient)
         if "add_another" in request.POST:
-            fresh = BoneLesionForm(instance=BoneLesion(exam=exam))
+            fresh = LesionObservationForm(instance=LesionObservation(exam=exam))
             response = _exam_lesion_form(request, meeting, number, exam, fresh, saved=lesion)
         else:
             response = render(request, "rcp/includes/panel_saved.html", {"saved": lesion})

@@ -100,14 +100,40 @@ class ExamFactory(factory.django.DjangoModelFactory):
     conclusion = "Lésions osseuses."
 
 
-class LesionFactory(factory.django.DjangoModelFactory):
+class TrackedLesionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.BoneLesion
+        model = m.TrackedLesion
 
-    exam = factory.SubFactory(ExamFactory)
+    patient = factory.SubFactory(PatientFactory)
     site = "vertebra"
     vertebral_level = "T11"
+
+
+class LesionFactory(factory.django.DjangoModelFactory):
+    """An exam's observation of a lesion. Give `lesion`, or the site (site, vertebral_level, rib_number,
+    side): the patient's tracked lesion at that site is used, or created."""
+
+    class Meta:
+        model = m.LesionObservation
+
+    exam = factory.SubFactory(ExamFactory)
     lesion_type = "lytic"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        site = {
+            "site": kwargs.pop("site", "vertebra"),
+            "vertebral_level": kwargs.pop("vertebral_level", None),
+            "rib_number": kwargs.pop("rib_number", None),
+            "side": kwargs.pop("side", ""),
+        }
+        if site["vertebral_level"] is None:
+            site["vertebral_level"] = "T11" if site["site"] == "vertebra" else ""
+        if kwargs.get("lesion") is None:
+            kwargs["lesion"], _ = m.TrackedLesion.objects.get_or_create(
+                patient=kwargs["exam"].patient, **site
+            )
+        return super()._create(model_class, *args, **kwargs)
 
 
 class TreatmentFactory(factory.django.DjangoModelFactory):

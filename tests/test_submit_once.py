@@ -48,7 +48,7 @@ def record_forms(patient):
     )
     yield (
         reverse("patients:lesion_add", args=[patient.pk, exam.pk]),
-        m.BoneLesion,
+        m.LesionObservation,
         {
             "site": "femur_shaft",
             "side": "left",

@@ -76,7 +76,7 @@ def test_presentation_mode_with_the_keyboard_and_a_correction_from_the_side_pane
     )
     m.ScoreAssessment.objects.create(
         patient=patients[1],
-        lesion=lesion,
+        lesion=lesion.lesion,
         score="sins",
         version="sins-2010",
         inputs={
@@ -102,13 +102,13 @@ def test_presentation_mode_with_the_keyboard_and_a_correction_from_the_side_pane
     expect(page.locator("#present-count")).to_contain_text("1 / 2")
     page.keyboard.press("PageDown")
     expect(page.locator(".dossier-title")).to_contain_text("SECOND")
-    expect(page.locator(f"#lesion-{lesion.pk}")).to_contain_text("SINS 8")
+    expect(page.locator(f"#lesion-{lesion.lesion_id}")).to_contain_text("SINS 8")
 
     # The lesion was blastic, not lytic: 8 − 2 = 6, stable.
     page.get_by_role("button", name=re.compile("Corriger|Correct")).click()
     page.locator("#panel-lesions button").first.click()
     page.locator("#panel-form select[name=lesion_type]").select_option("blastic")
     page.locator("#panel-form button[type=submit]").click()
-    expect(page.locator(f"#lesion-{lesion.pk}")).to_contain_text("SINS 6")
-    expect(page.locator(f"#lesion-{lesion.pk} .band")).to_have_class(re.compile("band-low"))
+    expect(page.locator(f"#lesion-{lesion.lesion_id}")).to_contain_text("SINS 6")
+    expect(page.locator(f"#lesion-{lesion.lesion_id} .band")).to_have_class(re.compile("band-low"))
     expect(page.locator("#present-count")).to_contain_text("2 / 2")  # still in presentation mode

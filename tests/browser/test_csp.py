@@ -94,7 +94,7 @@ def test_no_policy_violation_on_any_page_kind(watched, login, chair, board):
         visit(page, violations, url, seen)
 
     # Score form: the result is recomputed by htmx as the form changes.
-    visit(page, violations, f"/patients/{patient.pk}/lesions/{lesion.pk}/scores/sins/", seen)
+    visit(page, violations, f"/patients/{patient.pk}/lesions/{lesion.lesion_id}/scores/sins/", seen)
     with page.expect_response(lambda response: response.request.method == "POST") as live:
         page.locator("input[name=alignment][value=subluxation]").check()
     assert live.value.status == 200 and live.value.request.headers.get("hx-request") == "true"

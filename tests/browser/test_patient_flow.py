@@ -26,7 +26,9 @@ def test_clinician_logs_in_opens_a_patient_and_adds_a_lesion(login, clinician):
     page.get_by_role("button", name=re.compile("^(Enregistrer|Save)$")).click()
 
     expect(page.locator("#lesion-table")).to_contain_text("T11")
-    assert m.BoneLesion.objects.filter(exam=exam, vertebral_level="T11", collapse="under_50").exists()
+    assert m.LesionObservation.objects.filter(
+        exam=exam, lesion__vertebral_level="T11", collapse="under_50"
+    ).exists()
 
 
 def test_bad_lesion_keeps_what_was_typed_and_says_why(login, clinician):
@@ -42,4 +44,4 @@ def test_bad_lesion_keeps_what_was_typed_and_says_why(login, clinician):
     expect(page.locator("#form-errors")).to_be_visible()
     expect(page.locator("textarea[name=notes]")).to_have_value("note à conserver")
     expect(page.locator("select[name=lesion_type]")).to_have_value("blastic")
-    assert not m.BoneLesion.objects.filter(exam=exam).exists()
+    assert not m.LesionObservation.objects.filter(exam=exam).exists()

@@ -69,7 +69,7 @@ def dense_case(chair):
         }
         for slug, inputs in (("sins", sins), ("bilsky", {"grade": grade})):
             result = registry.get(slug).compute(**inputs)
-            m.ScoreAssessment.objects.record(result, patient=patient, lesion=lesion, user=chair)
+            m.ScoreAssessment.objects.record(result, patient=patient, lesion=lesion.lesion, user=chair)
     LesionFactory(exam=exam, site="femur_subtrochanteric", vertebral_level="", side="left", size_mm=41)
     LesionFactory(exam=exam, site="rib", vertebral_level="", rib_number=6, side="right")
     CaseFactory(meeting=meeting, patient=patient, position=1, question="Radiothérapie, chirurgie ?" * 3)
@@ -199,8 +199,8 @@ def test_the_side_panel_adds_an_exam_with_its_lesion_and_a_treatment_and_the_cas
     panel.locator("#panel-form select[name=lesion_type]").select_option("blastic")
     panel.locator("#panel-form button[type=submit]:not([name])").click()
     expect(panel.locator("#panel-form .alert-success")).to_contain_text("S1")
-    lesion = m.BoneLesion.objects.get(exam__modality="fdg_pet")
-    expect(page.locator(f"#lesion-{lesion.pk}")).to_contain_text("S1")
+    lesion = m.LesionObservation.objects.get(exam__modality="fdg_pet")
+    expect(page.locator(f"#lesion-{lesion.lesion_id}")).to_contain_text("S1")
     expect(page.locator('.skeleton-zoom rect.involved[data-level="S1"]')).to_have_count(1)
     expect(page.locator("#panel-lesions button")).to_have_count(10)  # it can be corrected at once
 

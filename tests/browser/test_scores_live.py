@@ -2,6 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
+from patients import models as m
 from tests.factories import (
     AssessmentFactory,
     ExamFactory,
@@ -23,8 +24,9 @@ def test_changing_a_sins_field_updates_total_and_band_without_a_page_load(login,
         posterolateral="none",
         alignment="normal",
     )
+    m.TrackedLesion.objects.filter(pk=lesion.lesion_id).update(pain_nrs=0, pain_date=lesion.exam.date)
     page = login(clinician)
-    page.goto(f"/patients/{patient.pk}/lesions/{lesion.pk}/scores/sins/")
+    page.goto(f"/patients/{patient.pk}/lesions/{lesion.lesion_id}/scores/sins/")
     # Prefilled from the record: T6 semi-rigid 1, pain-free 0, blastic 0, normal 0, no collapse 0, none 0.
     expect(page.locator("#score-total")).to_have_text("1")
     expect(page.locator(".score-card")).to_have_attribute("data-band", "stable")
@@ -53,7 +55,7 @@ def test_prefilled_radio_buttons_are_drawn_whole(login, clinician):
     AssessmentFactory(patient=patient, pain_nrs=0)
     lesion = LesionFactory(exam=ExamFactory(patient=patient, modality="spine_mri"), vertebral_level="T6")
     page = login(clinician)
-    page.goto(f"/patients/{patient.pk}/lesions/{lesion.pk}/scores/sins/")
+    page.goto(f"/patients/{patient.pk}/lesions/{lesion.lesion_id}/scores/sins/")
     radios = page.locator("input[type=radio][data-prefilled]")
     expect(radios.first).to_be_visible()
     widths = radios.evaluate_all(

@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 
 from patients import models as m
 from patients.lesion_links import linked_lesions, named_levels
+from patients.prefill import prefill
 from patients.record import PatientRecord
+from patients.services import link_treated_lesions
 from rcp.accounts.models import User
 from scoring import registry
 from tests.factories import (
@@ -50,7 +52,21 @@ def lesions_of(user, patient) -> dict:
 
 def save_score(patient, slug, subject, inputs):
     result = registry.get(slug).compute(**inputs)
-    return m.ScoreAssessment.objects.record(result, patient=patient, lesion=subject)
+    tracked = getattr(subject, "lesion", subject)  # an observation's tracked lesion
+    return m.ScoreAssessment.objects.record(result, patient=patient, lesion=tracked)
+
+
+def treat(patient, lesions, outcomes=None, **fields):
+    """A local treatment of `lesions` (observations or tracked lesions), linked through the service."""
+    treatment = TreatmentFactory(patient=patient, systemic_class="", **fields)
+    tracked = [getattr(lesion, "lesion", lesion) for lesion in lesions]
+    link_treated_lesions(
+        treatment=treatment,
+        lesions=tracked,
+        user=None,
+        outcomes={t.pk: outcome for t, outcome in zip(tracked, outcomes or [], strict=False)},
+    )
+    return treatment
 
 
 MIRELS_9 = {"site": "lower_limb", "pain": "functional", "lesion": "lytic", "size": "under_one_third"}
@@ -417,24 +433,87 @@ def test_lesion_scores_are_the_newest_saved_over_all_observations(clinician, pat
     )  # no graded observation
 
 
-def test_lesions_have_no_pain_of_their_own_yet(clinician, patient):
-    AssessmentFactory(patient=patient, pain_nrs=9, pain_mechanical=False, analgesia_failure=True)
-    LesionFactory(exam=ExamFactory(patient=patient), vertebral_level="L2", bilsky="0")
+def test_two_lesions_have_their_own_pain_never_the_patients(clinician, patient):
+    AssessmentFactory(patient=patient, pain_nrs=9, pain_mechanical=True, analgesia_failure=True)
+    exam = ExamFactory(patient=patient, modality="spine_mri")
+    painful = LesionFactory(exam=exam, vertebral_level="L2", bilsky="0").lesion
+    quiet = LesionFactory(exam=exam, vertebral_level="T4", bilsky="0").lesion
+    painful.pain_nrs, painful.pain_mechanical, painful.pain_date = 7, False, ago(3)
+    painful.save()
+    quiet.pain_nrs, quiet.pain_mechanical, quiet.pain_date = 1, False, ago(3)
+    quiet.save()
     record = record_of(clinician, patient)
-    (lesion,) = record.facts["lesions"]
-    assert "pain_nrs" not in lesion and "pain_mechanical" not in lesion
-    assert not {"CEMENTOPLASTY", "ABLATION"} & set(rules(record))
+    lesions = {lesion["label"]: lesion for lesion in record.facts["lesions"]}
+    assert (lesions["L2"]["pain_nrs"], lesions["L2"]["pain_mechanical"]) == (7, False)
+    assert (lesions["T4"]["pain_nrs"], lesions["T4"]["pain_mechanical"]) == (1, False)
+    assert ("CEMENTOPLASTY", "L2") in pairs(record) and ("CEMENTOPLASTY", "T4") not in pairs(record)
+    # The SINS pain item is prefilled from each lesion's own pain.
+    assert prefill("sins", record, record.lesions[1])["pain"].value == "occasional"  # L2, non-mechanical
+    assert prefill("sins", record, record.lesions[0])["pain"].value == "occasional"  # T4, 1/10
+    unknown = LesionFactory(exam=exam, vertebral_level="L4").lesion
+    assert "pain" not in prefill("sins", record_of(clinician, patient), unknown)
 
 
-# --- Treatments linked to lesions by their target -----------------------------------------------------------
-def test_a_fixation_named_by_its_target_stabilises_that_lesion(clinician, patient):
+def test_observed_spinal_facts_come_from_the_newest_observation(clinician, patient):
+    old = ExamFactory(patient=patient, modality="spine_mri", date=ago(40))
+    new = ExamFactory(patient=patient, modality="spine_mri", date=ago(4))
+    LesionFactory(
+        exam=old,
+        vertebral_level="T9",
+        canal_narrowing_over_25_percent=True,
+        tumour_cord_distance_mm=Decimal("3.0"),
+        cord_compression=False,
+        soft_tissue_predominant=True,
+    )
+    LesionFactory(exam=new, vertebral_level="T9", tumour_cord_distance_mm=Decimal("6.5"))
+    (lesion,) = record_of(clinician, patient).facts["lesions"]
+    assert lesion["canal_narrowing_over_25_percent"] is True and lesion["tumour_cord_distance_mm"] == 6.5
+    assert lesion["cord_compression"] is False and lesion["soft_tissue_predominant"] is True
+
+
+@pytest.mark.parametrize(
+    ("neuro", "expected"),
+    [
+        ({"frankel": "D", "motor_deficit_onset": None}, True),  # onset unknown is not "no deficit"
+        ({"frankel": "E", "sensory_level": "T10", "motor_deficit_onset": None}, True),
+        ({"frankel": "E", "sphincter_disturbance": True, "days_onset": 5}, True),
+        ({"frankel": "C", "days_onset": 60}, None),  # an old deficit: history
+        ({"frankel": "E", "sensory_level": "none", "sphincter_disturbance": False}, False),
+        ({"frankel": "E"}, None),  # sensory and sphincter not examined: not a normal examination
+        ({"frankel": "E", "sensory_level": "none"}, None),
+    ],
+)
+def test_neurological_deficit_follows_rules_md(clinician, patient, neuro, expected):
+    neuro = dict(neuro)
+    days_onset = neuro.pop("days_onset", None)
+    if days_onset is not None:
+        neuro["motor_deficit_onset"] = ago(days_onset)
+    AssessmentFactory(patient=patient, date=ago(2), **neuro)
+    assert record_of(clinician, patient).facts.get("neurological_deficit") is expected
+
+
+def test_patient_level_record_facts(clinician, patient):
+    AssessmentFactory(patient=patient, active_infection_or_sepsis=True, uncontrolled_coagulopathy=False)
+    TreatmentFactory(patient=patient, category="radionuclide", systemic_class="", name="radium-223",
+                     start_date=ago(400))  # fmt: skip
+    facts = record_of(clinician, patient).facts
+    assert facts["active_infection_or_sepsis"] is True and facts["uncontrolled_coagulopathy"] is False
+    assert facts["prior_radionuclide_therapy"] is True
+
+
+# --- Treatments linked to lesions in the record -----------------------------------------------------------
+def test_a_nailed_humerus_is_stabilised_and_gets_no_fixation_advice(clinician, patient):
     exam = ExamFactory(patient=patient, date=ago(30))
-    LesionFactory(exam=exam, site="humerus_shaft", vertebral_level="", side="right", fracture=True)
+    right = LesionFactory(exam=exam, site="humerus_shaft", vertebral_level="", side="right", fracture=True)
     LesionFactory(exam=exam, site="humerus_shaft", vertebral_level="", side="left", fracture=True)
-    TreatmentFactory(
-        patient=patient, category="surgery", systemic_class="", surgery_type="osteosynthesis",
-        target="Humérus droit", start_date=ago(12),
-    )  # fmt: skip
+    treat(
+        patient,
+        [right],
+        ["stabilised"],
+        category="surgery",
+        surgery_type="osteosynthesis",
+        start_date=ago(12),
+    )
     record = record_of(clinician, patient)
     lesions = {lesion["label"]: lesion for lesion in record.facts["lesions"]}
     right, left = lesions["Humerus — shaft (right)"], lesions["Humerus — shaft (left)"]
@@ -448,19 +527,21 @@ def test_a_fixation_named_by_its_target_stabilises_that_lesion(clinician, patien
         pairs(record)
     )
     assert ("FRACTURE-FIXATION", "Humerus — shaft (right)") not in pairs(record)
+    assert not [
+        rule for rule, label in pairs(record) if rule.startswith("MIRELS") and "right" in (label or "")
+    ]
 
 
 def test_radiotherapy_after_surgery_and_the_last_course_per_lesion(clinician, patient):
     exam = ExamFactory(patient=patient, modality="spine_mri", date=ago(90))
-    for level in ("T10", "T11", "T12", "L3"):
-        LesionFactory(exam=exam, vertebral_level=level)
-    TreatmentFactory(
-        patient=patient, category="surgery", systemic_class="", surgery_type="stabilisation",
-        target="T10-T12", start_date=ago(40),
+    rows = {level: LesionFactory(exam=exam, vertebral_level=level) for level in ("T10", "T11", "T12", "L3")}
+    treat(
+        patient, [rows["T10"], rows["T11"], rows["T12"]], ["stabilised"] * 3,
+        category="surgery", surgery_type="stabilisation", start_date=ago(40),
     )  # fmt: skip
-    TreatmentFactory(
-        patient=patient, category="radiotherapy", systemic_class="", rt_dose_gy=Decimal("30"),
-        rt_fractions=10, target="T11", start_date=ago(20),
+    treat(
+        patient, [rows["T11"]], category="radiotherapy", rt_dose_gy=Decimal("30"), rt_fractions=10,
+        start_date=ago(20),
     )  # fmt: skip
     lesions = lesions_of(clinician, patient)
     assert lesions["T10"]["stabilised"] and lesions["T12"]["stabilised"] and "stabilised" not in lesions["L3"]
@@ -468,40 +549,53 @@ def test_radiotherapy_after_surgery_and_the_last_course_per_lesion(clinician, pa
     assert lesions["T10"]["rt_after_surgery"] is False and "last_rt_date" not in lesions["T10"]
 
 
-def test_an_ambiguous_or_unmatched_target_links_nothing(clinician, patient):
+@pytest.mark.parametrize(("days", "contraindicated"), [(90, True), (91, False)])
+def test_a_lesion_irradiated_90_or_91_days_ago(clinician, patient, days, contraindicated):
+    rib = LesionFactory(exam=ExamFactory(patient=patient, date=ago(120)), site="rib", vertebral_level="",
+                        rib_number=8, side="left")  # fmt: skip
+    AssessmentFactory(patient=patient, disease_status="stable")
+    treat(
+        patient,
+        [rib],
+        category="radiotherapy",
+        rt_dose_gy=Decimal("30"),
+        rt_fractions=10,
+        start_date=ago(days),
+    )
+    record = record_of(clinician, patient)
+    assert record.facts["lesions"][0]["last_rt_date"] == ago(days)
+    assert ("SBRT-CONTRAINDICATED" in rules(record)) is contraindicated
+    assert ("SBRT-OLIGO" in rules(record)) is not contraindicated
+
+
+def test_a_treatment_linked_to_no_lesion_changes_no_lesion(clinician, patient):
     exam = ExamFactory(patient=patient)
     LesionFactory(exam=exam, site="femur_shaft", vertebral_level="", side="left")
-    LesionFactory(exam=exam, site="femur_distal", vertebral_level="", side="left")
     LesionFactory(exam=exam, vertebral_level="L1")
-    for target in ("fémur gauche", "T9", "rachis", ""):
-        TreatmentFactory(
-            patient=patient, category="surgery", systemic_class="", surgery_type="osteosynthesis",
-            target=target, start_date=ago(10),
-        )  # fmt: skip
+    TreatmentFactory(
+        patient=patient, category="surgery", systemic_class="", surgery_type="osteosynthesis",
+        target="fémur gauche", start_date=ago(10),
+    )  # fmt: skip
     for lesion in record_of(clinician, patient).facts["lesions"]:
         assert not {"stabilised", "surgery_date", "last_rt_date"} & set(lesion), lesion["label"]
 
 
 def test_a_resected_lesion_is_not_listed_until_seen_again(clinician, patient):
-    LesionFactory(
+    femur = LesionFactory(
         exam=ExamFactory(patient=patient, date=ago(60)),
         site="femur_head_neck",
         vertebral_level="",
         side="right",
     )
     LesionFactory(exam=ExamFactory(patient=patient, date=ago(60)), vertebral_level="L1")
-    TreatmentFactory(
-        patient=patient, category="surgery", systemic_class="", surgery_type="resection_reconstruction",
-        target="right femur", start_date=ago(30),
+    treat(
+        patient, [femur], ["resected"], category="surgery", surgery_type="resection_reconstruction",
+        start_date=ago(30),
     )  # fmt: skip
+    assert m.TrackedLesion.objects.get(pk=femur.lesion_id).status == "resected"
     facts = record_of(clinician, patient).facts
     assert [lesion["label"] for lesion in facts["lesions"]] == ["L1"] and facts["bone_lesion_count"] == 1
-    LesionFactory(
-        exam=ExamFactory(patient=patient, date=ago(2)),
-        site="femur_head_neck",
-        vertebral_level="",
-        side="right",
-    )
+    LesionFactory(exam=ExamFactory(patient=patient, date=ago(2)), lesion=femur.lesion)
     assert len(record_of(clinician, patient).facts["lesions"]) == 2  # a local recurrence
 
 
@@ -604,7 +698,8 @@ def test_patient_page_with_findings_keeps_a_constant_query_count(
     counts = set()
     for hospital_id in ("DEMO-001", "DEMO-003", "DEMO-008", "DEMO-009"):
         patient = m.Patient.objects.get(hospital_id=hospital_id)
-        with django_assert_max_num_queries(16) as queries:  # 15, and the access log's insert
+        # 15, the access log's insert, the tracked lesions, their observations and their treatment links
+        with django_assert_max_num_queries(19) as queries:
             client.get(reverse("patients:detail", args=[patient.pk]))
         counts.add(len(queries))
     assert len(counts) == 1  # the same, whatever the number of lesions, treatments and findings

@@ -8,7 +8,14 @@ from django.db import IntegrityError
 from patients import models as m
 from patients.tnm import stage
 from patients.validators import validate_ins
-from tests.factories import AssessmentFactory, LabFactory, LesionFactory, PatientFactory, TreatmentFactory
+from tests.factories import (
+    AssessmentFactory,
+    ExamFactory,
+    LabFactory,
+    LesionFactory,
+    PatientFactory,
+    TreatmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,16 +107,22 @@ def test_ecog_is_converted_from_karnofsky_only_for_display():
     assert assessment.ecog is None
 
 
-def test_assessment_refuses_both_performance_scales():
-    assessment = AssessmentFactory.build(patient=PatientFactory(), ecog=1, karnofsky=80)
+def test_assessment_accepts_both_performance_scales_when_they_agree():
+    AssessmentFactory.build(patient=PatientFactory(), ecog=1, karnofsky=80).full_clean()
+    AssessmentFactory.build(patient=PatientFactory(), ecog=1, karnofsky=70).full_clean()
+
+
+def test_assessment_refuses_performance_scales_that_disagree():
+    assessment = AssessmentFactory.build(patient=PatientFactory(), ecog=2, karnofsky=80)
     with pytest.raises(ValidationError) as error:
         assessment.full_clean()
     assert "karnofsky" in error.value.message_dict
 
 
-def test_database_refuses_both_performance_scales():
+def test_database_refuses_performance_scales_that_disagree():
+    AssessmentFactory(ecog=1, karnofsky=80)
     with pytest.raises(IntegrityError):
-        AssessmentFactory(ecog=1, karnofsky=80)
+        AssessmentFactory(ecog=2, karnofsky=80)
 
 
 def test_vertebral_level_only_on_a_spinal_site_is_a_database_constraint():
@@ -123,24 +136,39 @@ def test_vertebra_without_level_is_refused_by_the_database():
 
 
 def test_lesion_validation_names_the_wrong_fields():
-    lesion = LesionFactory.build(
-        exam=None, site="femur_shaft", vertebral_level="L2", collapse="over_50", side=""
-    )
+    tracked = m.TrackedLesion(site="femur_shaft", vertebral_level="L2", side="")
     with pytest.raises(ValidationError) as error:
-        lesion.clean()
-    assert set(error.value.message_dict) == {"vertebral_level", "collapse", "side"}
+        tracked.clean()
+    assert set(error.value.message_dict) == {"vertebral_level", "side"}
+    observation = m.LesionObservation(
+        lesion=m.TrackedLesion(site="femur_shaft", side="left"), collapse="over_50"
+    )
+    observation.exam = ExamFactory.build(patient=PatientFactory())
+    observation.lesion.patient = observation.exam.patient
+    with pytest.raises(ValidationError) as error:
+        observation.clean()
+    assert set(error.value.message_dict) == {"collapse"}
+
+
+def test_bilsky_is_graded_on_mri_only():
+    exam = ExamFactory(modality="ct")
+    observation = m.LesionObservation(exam=exam, lesion=m.TrackedLesion(patient=exam.patient, site="vertebra",
+                                      vertebral_level="T4"), bilsky="2")  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        observation.clean()
+    assert set(error.value.message_dict) == {"bilsky"}
 
 
 def test_rib_needs_its_number():
-    lesion = LesionFactory.build(exam=None, site="rib", vertebral_level="", side="left", rib_number=None)
+    lesion = m.TrackedLesion(site="rib", vertebral_level="", side="left", rib_number=None)
     with pytest.raises(ValidationError) as error:
         lesion.clean()
     assert "rib_number" in error.value.message_dict
 
 
 def test_lesion_site_label():
-    assert LesionFactory.build(site="vertebra", vertebral_level="T11").site_label == "T11"
-    rib = LesionFactory.build(site="rib", vertebral_level="", rib_number=6, side="left")
+    assert m.TrackedLesion(site="vertebra", vertebral_level="T11").site_label == "T11"
+    rib = m.TrackedLesion(site="rib", vertebral_level="", rib_number=6, side="left")
     assert "6" in rib.site_label
 
 

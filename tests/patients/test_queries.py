@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from patients.choices import VERTEBRAL_LEVELS
+from patients.services import link_treated_lesions
 from tests.factories import (
     AssessmentFactory,
     EventFactory,
@@ -39,11 +41,17 @@ def test_patient_list_queries_do_not_grow_with_patients(
 
 
 def fill_record(patient, rows):
+    levels = VERTEBRAL_LEVELS[1:]  # as many distinct lesions as rows (up to 23), each seen twice
     for i in range(rows):
         exam = ExamFactory(patient=patient)
-        LesionFactory(exam=exam, vertebral_level=["T11", "L2", "C5"][i % 3])
+        observation = LesionFactory(exam=exam, vertebral_level=levels[i % len(levels)])
+        LesionFactory(exam=ExamFactory(patient=patient), lesion=observation.lesion)
         AssessmentFactory(patient=patient)
         LabFactory(patient=patient)
+        radiotherapy = TreatmentFactory(
+            patient=patient, category="radiotherapy", systemic_class="", rt_dose_gy=8, rt_fractions=1
+        )
+        link_treated_lesions(treatment=radiotherapy, lesions=[observation.lesion], user=None)
         TreatmentFactory(patient=patient)
         SiteFactory(patient=patient)
         EventFactory(patient=patient)
@@ -60,10 +68,11 @@ def test_patient_page_queries_are_the_same_for_1_and_30_rows(
         fill_record(patient, rows)
         client = client_for(clinician)
         # session, user, the user's centre (layout), patient with centre/physician/tumour, one query per
-        # prefetched table: molecular, assessments, labs, exams, lesions, sites, treatments, events,
-        # score assessments; the user's permissions (user permissions, groups); the access log's INSERT.
+        # prefetched table: molecular, assessments, labs, exams, their observations, tracked lesions,
+        # their observations, their treatment links, sites, treatments, events, score assessments; the
+        # user's permissions (user permissions, groups); the access log's INSERT.
         url = reverse("patients:detail", args=[patient.pk])
-        counts.append(count_queries(django_assert_max_num_queries, client, url, 16))
+        counts.append(count_queries(django_assert_max_num_queries, client, url, 19))
     assert counts[0] == counts[1]
 
 
@@ -77,6 +86,7 @@ def test_history_page_queries_do_not_grow_with_changes(django_assert_max_num_que
             patient.save()
         url = reverse("patients:history", args=[patient.pk])
         # session, user, the user's permissions (user's, groups': reading needs a role), the patient, the
-        # access log's INSERT, one per history table (10), the users named, the user's centre (layout).
-        counts.append(count_queries(django_assert_max_num_queries, client_for(clinician), url, 18))
+        # access log's INSERT, one per history table (11), the users named, the tracked lesions named by
+        # the observations, the user's centre (layout).
+        counts.append(count_queries(django_assert_max_num_queries, client_for(clinician), url, 20))
     assert counts[0] == counts[1]

@@ -22,7 +22,7 @@ def test_live_sins_fragment_server_time(benchmark, client_for, clinician):
     patient = PatientFactory(centre=clinician.centre)
     lesion = LesionFactory(exam=ExamFactory(patient=patient))
     client = client_for(clinician)
-    url = reverse("patients:lesion_score", args=[patient.pk, lesion.pk, "sins"])
+    url = reverse("patients:lesion_score", args=[patient.pk, lesion.lesion_id, "sins"])
 
     response = benchmark(client.post, url, SINS, HTTP_HX_REQUEST="true")
 

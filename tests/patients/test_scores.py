@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from patients import models as m
 from patients.prefill import prefill
@@ -59,13 +59,20 @@ def record_patient(centre, clinician):
         bilsky="2",
     )
     LesionFactory(exam=exam, vertebral_level="L3", lesion_type="mixed")
-    LesionFactory(
+    femur = LesionFactory(
         exam=exam,
         site="femur_trochanteric",
         vertebral_level="",
         side="left",
         lesion_type="lytic",
         cortical_involvement="over_two_thirds",
+    )
+    # Each lesion's own pain (the patient's 6/10 above is not theirs): T11 and the femur hurt on loading.
+    m.TrackedLesion.objects.filter(patient=patient, vertebral_level="T11").update(
+        pain_nrs=6, pain_mechanical=True, pain_date=today - timedelta(days=2)
+    )
+    m.TrackedLesion.objects.filter(pk=femur.lesion_id).update(
+        pain_nrs=6, pain_mechanical=True, pain_date=today - timedelta(days=2)
     )
     SiteFactory(patient=patient, organ="liver", resectability="unresectable")
     EventFactory(patient=patient, kind="cord_compression", date=today - timedelta(days=1))
@@ -81,16 +88,32 @@ def values(prefilled):
 
 
 def test_tokuhashi_prefill_from_the_record(clinician, record_patient):
-    prefilled = prefill("tokuhashi", load(clinician, record_patient))
+    with translation.override("en"):
+        prefilled = prefill("tokuhashi", load(clinician, record_patient))
     assert values(prefilled) == {
-        "karnofsky": 70,  # ECOG 1 converted, lower value of the 70–80 pair
+        "karnofsky": None,  # ECOG 1 is Karnofsky 70 (1 point) or 80 (2 points): not chosen
         "extraspinal_bone_metastases": 1,
         "vertebral_body_metastases": 2,
         "visceral_metastases": "unresectable",
         "primary_site": "lung",
         "frankel": "D",  # D2 is grade D
     }
-    assert "ECOG 1" in prefilled["karnofsky"].source
+    assert prefilled["karnofsky"].source.startswith("Karnofsky needed: ECOG 1")
+
+
+@pytest.mark.parametrize(("ecog", "karnofsky"), [(0, 90), (2, 50), (3, 30), (4, 10)])
+def test_an_ecog_grade_whose_karnofsky_pair_scores_alike_is_converted(
+    clinician, record_patient, ecog, karnofsky
+):
+    AssessmentFactory(patient=record_patient, date=timezone.localdate(), ecog=ecog)
+    for slug in ("tokuhashi", "van_der_linden"):
+        assert prefill(slug, load(clinician, record_patient))["karnofsky"].value == karnofsky
+
+
+def test_karnofsky_needed_leaves_the_item_empty_on_the_form(client_for, clinician, record_patient):
+    url = reverse("patients:score", args=[record_patient.pk, "tokuhashi"])
+    page = client_for(clinician).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Karnofsky needed: ECOG 1" in page and 'data-needed="true"' in page
 
 
 def test_karnofsky_is_used_as_assessed_when_it_is_the_latest(clinician, record_patient):
@@ -239,7 +262,7 @@ def test_live_fragment_query_count_is_small_and_constant(
     with django_assert_max_num_queries(6):
         client.post(url, SINS_INPUTS, HTTP_HX_REQUEST="true")
     for _ in range(20):
-        LesionFactory(exam=t11.exam)
+        LesionFactory(exam=t11.latest.exam, lesion=t11)
     with django_assert_max_num_queries(6):
         client.post(url, SINS_INPUTS, HTTP_HX_REQUEST="true")
 
@@ -337,7 +360,7 @@ def test_patient_page_shows_latest_scores_and_flags_a_changed_record(client_for,
 
     # The liver metastasis turns out resectable and the lesion is now blastic: old results stand, flagged.
     m.MetastaticSite.objects.update(resectability="resectable")
-    m.BoneLesion.objects.filter(pk=t11.pk).update(lesion_type="blastic", collapse="none")
+    m.LesionObservation.objects.filter(pk=t11.pk).update(lesion_type="blastic", collapse="none")
     response = client.get(page_url, HTTP_ACCEPT_LANGUAGE="en")
     rows = {row.score.slug: row for row in response.context["score_rows"]}
     assert rows["tomita"].stale and rows["tomita"].latest.total == 10
@@ -371,8 +394,8 @@ def test_lesion_score_needs_a_lesion_in_the_database(clinician, record_patient):
 
 
 def test_weight_prefill_uses_decimal_safe_values(clinician, record_patient):
-    AssessmentFactory(patient=record_patient, weight_kg=Decimal("61.5"))
-    assert prefill("tokuhashi", load(clinician, record_patient))["karnofsky"].value == 70
+    AssessmentFactory(patient=record_patient, date=timezone.localdate(), weight_kg=Decimal("61.5"), ecog=2)
+    assert prefill("tokuhashi", load(clinician, record_patient))["karnofsky"].value == 50
 
 
 @pytest.fixture

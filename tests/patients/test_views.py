@@ -158,7 +158,7 @@ def test_lesion_form_refuses_level_on_a_non_spinal_site(client_for, clinician, p
     )
     assert response.status_code == 400
     assert "vertebral_level" in response.context["form"].errors
-    assert not m.BoneLesion.objects.exists()
+    assert not m.LesionObservation.objects.exists()
 
 
 def test_adding_an_exam_leads_to_adding_its_lesions(client_for, clinician, patient):
@@ -182,7 +182,7 @@ def test_adding_an_exam_leads_to_adding_its_lesions(client_for, clinician, patie
         },
     )
     assert response["Location"] == reverse("patients:lesion_add", args=[patient.pk, exam.pk])
-    lesion = m.BoneLesion.objects.get(exam=exam)
+    lesion = m.LesionObservation.objects.get(exam=exam)
     assert (lesion.vertebral_level, lesion.fracture, lesion.soft_tissue_extension) == ("T11", False, None)
 
 

@@ -72,7 +72,7 @@ def board(centre, chair, client_for):
     PrimaryTumourFactory(patient=other)
     CaseFactory(meeting=meeting, patient=other, position=2)
     saved = client_for(chair).post(
-        reverse("patients:lesion_score", args=[patient.pk, lesion.pk, "sins"]),
+        reverse("patients:lesion_score", args=[patient.pk, lesion.lesion_id, "sins"]),
         {
             "location": "junctional",
             "pain": "mechanical",
@@ -105,7 +105,11 @@ def crawl(board):
         (reverse("patients:history", args=[patient.pk]), Kind.HISTORY, False),
         *[(reverse("patients:score", args=[patient.pk, slug]), Kind.SCORE, False) for slug in PATIENT_SCORES],
         *[
-            (reverse("patients:lesion_score", args=[patient.pk, board["lesion"].pk, slug]), Kind.SCORE, False)
+            (
+                reverse("patients:lesion_score", args=[patient.pk, board["lesion"].lesion_id, slug]),
+                Kind.SCORE,
+                False,
+            )
             for slug in SPINAL_SCORES
         ],
         (reverse("rcp:case", args=[case.pk]), Kind.DOSSIER, False),
@@ -169,7 +173,7 @@ def test_lists_writes_and_the_live_score_leave_no_row(board, clinician, client_f
     assert client.post(reverse("patients:list"), {"q": "Lecteur"}).status_code == 200
     assert client.get(reverse("rcp:meetings")).status_code == 200
     assert client.get(reverse("rcp:meeting", args=[board["meeting"].pk])).status_code == 200
-    url = reverse("patients:lesion_score", args=[patient.pk, board["lesion"].pk, "sins"])
+    url = reverse("patients:lesion_score", args=[patient.pk, board["lesion"].lesion_id, "sins"])
     assert client.post(url, {"pain": "mechanical"}, HTTP_HX_REQUEST="true").status_code == 200
     edit = client.post(
         reverse("patients:edit", args=[patient.pk]),

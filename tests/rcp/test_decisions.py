@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from patients.models import BoneLesion
+from patients.models import LesionObservation
 from rcp.minutes import render_meeting_minutes, render_minutes_html
 from rcp.models import Decision, ImmutableError, Minute
 from rcp.services import validate_decision
@@ -219,7 +219,7 @@ def test_calcium_supplements_with_hypercalcaemia_ask_for_confirmation_and_the_mi
     client_for, chair, case
 ):
     case.patient.labresults.update(calcium=Decimal("2.90"), albumin=Decimal("40"))
-    BoneLesion.objects.filter(exam__patient=case.patient).update(bilsky="3")
+    LesionObservation.objects.filter(exam__patient=case.patient).update(bilsky="3")
     client = client_for(chair)
     supplements = {**PROPOSAL, "p_bma_supplements": "calcium_vitamin_d"}
     response = validate(client, case, supplements)

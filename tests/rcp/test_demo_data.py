@@ -18,7 +18,9 @@ def counts():
             m.ClinicalAssessment,
             m.LabResult,
             m.ImagingExam,
-            m.BoneLesion,
+            m.LesionObservation,
+            m.TrackedLesion,
+            m.TreatedLesion,
             m.Treatment,
             m.SkeletalEvent,
             m.MetastaticSite,
@@ -32,19 +34,19 @@ def test_demo_data_is_idempotent_and_covers_the_scenarios():
     first = counts()
     call_command("demo_data")
     assert counts() == first
-    assert first["Patient"] == 13
+    assert first["Patient"] == 16
     demo = m.Patient.objects.filter(centre__name__startswith="CHU")
-    assert demo.count() == 12
+    assert demo.count() == 15
     genes = set(m.MolecularAlteration.objects.values_list("gene", flat=True))
     assert {"EGFR", "KRAS", "ALK"} <= genes
     assert m.SkeletalEvent.objects.filter(kind="cord_compression").exists()
-    assert m.BoneLesion.objects.filter(site="femur_trochanteric", lesion_type="lytic").exists()
+    assert m.LesionObservation.objects.filter(lesion__site="femur_trochanteric", lesion_type="lytic").exists()
     assert m.Treatment.objects.filter(bone_agent="zoledronic_acid").exists()
     from rcp.models import CaseSubmission, Meeting
 
     assert Meeting.objects.count() == 1 and CaseSubmission.objects.count() == 6
     several_vertebrae = (
-        m.Patient.objects.filter(imagingexams__lesions__site="vertebra")
+        m.Patient.objects.filter(imagingexams__lesions__lesion__site="vertebra")
         .annotate(n=Count("imagingexams__lesions"))
         .filter(n__gte=3)
     )
@@ -75,7 +77,7 @@ def test_every_demo_record_passes_model_validation():
         m.ClinicalAssessment,
         m.LabResult,
         m.ImagingExam,
-        m.BoneLesion,
+        m.LesionObservation,
         m.Treatment,
         m.SkeletalEvent,
         m.MetastaticSite,

@@ -130,9 +130,9 @@ def test_urgent_findings_come_first_in_presentation(client_for, clinician, meeti
 
 def test_correcting_a_lesion_in_presentation_refreshes_its_score(client_for, clinician, meeting):
     case = add_case(meeting, level="T11")
-    lesion = m.BoneLesion.objects.get(exam__patient=case.patient)
+    lesion = m.LesionObservation.objects.get(exam__patient=case.patient)
     client = client_for(clinician)
-    sins_url = reverse("patients:lesion_score", args=[case.patient.pk, lesion.pk, "sins"])
+    sins_url = reverse("patients:lesion_score", args=[case.patient.pk, lesion.lesion_id, "sins"])
     client.post(
         sins_url,
         {
@@ -171,7 +171,7 @@ def test_correcting_a_lesion_in_presentation_refreshes_its_score(client_for, cli
 
 def test_viewer_cannot_correct_from_presentation(client_for, viewer, meeting):
     case = add_case(meeting)
-    lesion = m.BoneLesion.objects.get(exam__patient=case.patient)
+    lesion = m.LesionObservation.objects.get(exam__patient=case.patient)
     url = reverse("rcp:present_lesion", args=[meeting.pk, 1, lesion.pk])
     assert client_for(viewer).get(url).status_code == 403
 

@@ -83,11 +83,11 @@ def test_an_exam_added_from_the_panel_goes_on_to_its_first_lesion_and_the_case_s
 
     response = client.post(lesion_url(meeting, exam), LESION, **HTMX)
     assert response.status_code == 200
-    lesion = m.BoneLesion.objects.get(exam=exam)
+    lesion = m.LesionObservation.objects.get(exam=exam)
     assert lesion.history.get().history_user == clinician
     assert json.loads(response["HX-Trigger"]) == {"case-changed": {"lesion": lesion.pk}}
     part = case_part(client, meeting)
-    assert f'id="lesion-{lesion.pk}"' in part
+    assert f'id="lesion-{lesion.lesion_id}"' in part
     assert 'data-level="L2"' in part  # in the zoomed spine
     assert 'id="panel-lesions" hx-swap-oob="true"' in part and "L2 —" in part  # the panel can correct it
 
@@ -99,7 +99,7 @@ def test_save_and_add_another_lesion_gives_a_fresh_form_for_the_same_exam(
     response = client_for(clinician).post(lesion_url(meeting, exam), {**LESION, "add_another": "1"}, **HTMX)
     assert response.status_code == 200 and "case-changed" in response["HX-Trigger"]
     page = response.content.decode()
-    assert m.BoneLesion.objects.filter(exam=exam).count() == 1
+    assert m.LesionObservation.objects.filter(exam=exam).count() == 1
     assert lesion_url(meeting, exam) in page
     assert 'value="L2" selected' not in page  # a blank form, not the one just saved
 
@@ -156,7 +156,7 @@ def test_a_lesion_without_its_level_is_refused_and_what_was_typed_kept(client_fo
     page = response.content.decode()
     assert "Give the vertebral level of a vertebral lesion." in page
     assert 'value="34"' in page and "Lyse pédiculaire" in page
-    assert not m.BoneLesion.objects.filter(exam=exam).exists()
+    assert not m.LesionObservation.objects.filter(exam=exam).exists()
 
 
 @pytest.mark.parametrize("kind", ["exam", "treatment"])
@@ -166,7 +166,7 @@ def test_a_viewer_cannot_add_from_the_panel(client_for, viewer, meeting, case, k
     assert client.post(url(meeting, kind), EXAM, **HTMX).status_code == 403
     exam = case.patient.imagingexams.get()
     assert client.post(lesion_url(meeting, exam), LESION, **HTMX).status_code == 403
-    assert not m.BoneLesion.objects.exists() and m.ImagingExam.objects.count() == 1
+    assert not m.LesionObservation.objects.exists() and m.ImagingExam.objects.count() == 1
 
 
 @pytest.mark.parametrize("kind", ["exam", "treatment"])
@@ -176,14 +176,14 @@ def test_another_centre_gets_404_from_the_panel(client_for, outsider, meeting, c
     assert client.post(url(meeting, kind), EXAM, **HTMX).status_code == 404
     exam = case.patient.imagingexams.get()
     assert client.post(lesion_url(meeting, exam), LESION, **HTMX).status_code == 404
-    assert not m.BoneLesion.objects.exists()
+    assert not m.LesionObservation.objects.exists()
 
 
 def test_a_lesion_cannot_be_added_to_another_patients_exam(client_for, clinician, meeting, case):
     other = ExamFactory(patient=PatientFactory(centre=case.patient.centre))
     response = client_for(clinician).post(lesion_url(meeting, other), LESION, **HTMX)
     assert response.status_code == 404
-    assert not m.BoneLesion.objects.exists()
+    assert not m.LesionObservation.objects.exists()
 
 
 def test_the_completeness_list_opens_the_panel_on_the_missing_part(

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from patients import choices as c
 from patients import models as m
-from patients.prefill import prefill
+from patients.lesion_links import linked_lesions, outcome_of
+from patients.prefill import known, prefill
 from patients.record import PatientRecord
+from patients.services import link_treated_lesions
 from rcp.accounts.models import Centre, Specialty, User
 from rcp.accounts.roles import Role, sync_role_groups
 from rcp.models import Board, CaseSubmission, Meeting, Trial
@@ -138,6 +140,8 @@ PATIENTS = [
                         "site": "vertebra",
                         "vertebral_level": "T8",
                         "lesion_type": "lytic",
+                        "pain_nrs": 2,
+                        "pain_mechanical": False,
                         "collapse": "none",
                         "posterolateral": "none",
                         "alignment": "normal",
@@ -147,6 +151,8 @@ PATIENTS = [
                         "site": "vertebra",
                         "vertebral_level": "T11",
                         "lesion_type": "lytic",
+                        "pain_nrs": 5,
+                        "pain_mechanical": True,
                         "collapse": "under_50",
                         "posterolateral": "unilateral",
                         "alignment": "normal",
@@ -156,6 +162,7 @@ PATIENTS = [
                         "site": "vertebra",
                         "vertebral_level": "L2",
                         "lesion_type": "mixed",
+                        "pain_nrs": 0,
                         "collapse": "none",
                         "posterolateral": "none",
                         "alignment": "normal",
@@ -165,6 +172,8 @@ PATIENTS = [
                         "site": "vertebra",
                         "vertebral_level": "L3",
                         "lesion_type": "lytic",
+                        "pain_nrs": 3,
+                        "pain_mechanical": False,
                         "collapse": "involvement_over_50",
                         "posterolateral": "none",
                         "alignment": "normal",
@@ -219,6 +228,8 @@ PATIENTS = [
                         "site": "femur_trochanteric",
                         "side": "left",
                         "lesion_type": "lytic",
+                        "pain_nrs": 7,
+                        "pain_mechanical": True,
                         "cortical_involvement": "over_two_thirds",
                         "size_mm": 42,
                     }
@@ -272,6 +283,8 @@ PATIENTS = [
                         "site": "vertebra",
                         "vertebral_level": "T6",
                         "lesion_type": "lytic",
+                        "pain_nrs": 8,
+                        "pain_mechanical": True,
                         "collapse": "over_50",
                         "posterolateral": "bilateral",
                         "alignment": "deformity",
@@ -392,7 +405,15 @@ PATIENTS = [
         ],
         "sites": [("adrenal", "unresectable")],
         "treatments": [
-            {"category": "systemic", "systemic_class": "targeted", "name": "sotorasib", "days": 90}
+            # Sotorasib is a second line, after a platinum doublet with immunotherapy.
+            {
+                "category": "systemic",
+                "systemic_class": "chemo_immunotherapy",
+                "name": "carboplatine-pémétrexed-pembrolizumab",
+                "days": 240,
+                "end_days": 100,
+            },  # fmt: skip
+            {"category": "systemic", "systemic_class": "targeted", "name": "sotorasib", "days": 90},
         ],
     },
     {
@@ -665,10 +686,12 @@ PATIENTS = [
                         "site": "vertebra",
                         "vertebral_level": "L1",
                         "lesion_type": "lytic",
+                        "pain_nrs": 7,
+                        "pain_mechanical": True,
                         "collapse": "over_50",
                         "posterolateral": "bilateral",
-                        "alignment": "subluxation",
-                        "bilsky": "1c",
+                        # A kyphosis is a de novo deformity (SINS 2), not a subluxation.
+                        "alignment": "deformity",
                     }
                 ],
             }
@@ -695,7 +718,8 @@ PATIENTS = [
         "age": 55,
         "scenario": "Bone-first presentation: a sacral lesion, primary not proven",
         "tumour": {
-            "histology": "8046/3",
+            # The primary is not proven: a malignant neoplasm awaiting the biopsy, not a coded NSCLC.
+            "histology": "8000/3",
             "location": "C34.9",
             "days": 14,
             "t": "TX",
@@ -788,6 +812,244 @@ PATIENTS = [
             },
         ],
         "events": [("rt_to_bone", 35)],
+    },
+    {
+        "hospital_id": "DEMO-013",
+        "family_name": "Exemple",
+        "given_names": "Marthe",
+        "sex": "female",
+        "age": 75,
+        "scenario": "Hypercalcaemic crisis under denosumab for more than two years, renal failure",
+        "tumour": {
+            "histology": "8070/3",
+            "location": "C34.1",
+            "laterality": "left",
+            "days": 1100,
+            "t": "T3",
+            "n": "N2",
+            "m": "M1c",
+            "pdl1": 10,
+        },
+        "assessments": [
+            {
+                "days": 1,
+                "ecog": 3,
+                "weight_kg": "60",
+                "height_cm": 160,
+                "frankel": "E",
+                "sensory_level": "none",
+                "sphincter_disturbance": False,
+                "ambulatory_status": "walking_with_aid",
+                "life_expectancy_months": "4",
+                "dental_exam": True,
+            }
+        ],
+        "labs": [{"days": 1, "calcium": "3.60", "albumin": "38", "creatinine": "250"}],
+        "exams": [
+            {
+                "days": 40,
+                "modality": "ct",
+                "conclusion": "Lésions ostéolytiques costales et sternale.",
+                "lesions": [
+                    {"site": "sternum", "lesion_type": "lytic"},
+                    {"site": "rib", "rib_number": 9, "side": "left", "lesion_type": "lytic"},
+                ],
+            }
+        ],
+        "sites": [("liver", "unresectable")],
+        "treatments": [
+            {
+                "category": "systemic",
+                "systemic_class": "chemotherapy",
+                "name": "carboplatine-paclitaxel",
+                "days": 1080,
+                "end_days": 980,
+            },  # fmt: skip
+            {"category": "bma", "bone_agent": "denosumab", "name": "dénosumab 120 mg", "days": 800},
+        ],
+    },
+    {
+        "hospital_id": "DEMO-014",
+        "family_name": "Esquisse",
+        "given_names": "Norbert",
+        "sex": "male",
+        "age": 81,
+        "scenario": "Fractured femoral neck not yet fixed, underweight, two months to live",
+        "tumour": {
+            "histology": "8140/3",
+            "location": "C34.3",
+            "laterality": "right",
+            "days": 400,
+            "t": "T4",
+            "n": "N3",
+            "m": "M1c",
+            "pdl1": 60,
+        },
+        "assessments": [
+            {
+                "days": 2,
+                "ecog": 3,
+                "weight_kg": "45",
+                "height_cm": 170,
+                "pain_nrs": 8,
+                "analgesic_step": 3,
+                "frankel": "E",
+                "ambulatory_status": "not_ambulatory",
+                "life_expectancy_months": "2",
+                "asa": 3,
+                "dental_exam": True,
+            }
+        ],
+        "labs": [{"days": 2, "calcium": "2.30", "albumin": "36", "creatinine": "90"}],
+        "exams": [
+            {
+                "days": 60,
+                "modality": "xray",
+                "conclusion": "Lyse du col fémoral droit.",
+                "lesions": [
+                    {
+                        "site": "femur_head_neck",
+                        "side": "right",
+                        "lesion_type": "lytic",
+                        "cortical_involvement": "over_two_thirds",
+                        "fracture": False,
+                        # Scored before the fracture: peritrochanteric 3, functional pain 3, lytic 3, > 2/3 3.
+                        "mirels_saved": {
+                            "site": "peritrochanteric",
+                            "pain": "functional",
+                            "lesion": "lytic",
+                            "size": "over_two_thirds",
+                        },  # fmt: skip
+                    }
+                ],
+            },
+            {
+                "days": 3,
+                "modality": "xray",
+                "conclusion": "Fracture pathologique du col fémoral droit.",
+                "lesions": [
+                    {
+                        "site": "femur_head_neck",
+                        "side": "right",
+                        "lesion_type": "lytic",
+                        "fracture": True,
+                        "pain_nrs": 8,
+                        "pain_mechanical": True,
+                    }
+                ],
+            },
+        ],
+        "treatments": [
+            {"category": "systemic", "systemic_class": "immunotherapy", "name": "pembrolizumab", "days": 380},
+            {
+                "category": "bma",
+                "bone_agent": "zoledronic_acid",
+                "name": "acide zolédronique 4 mg",
+                "days": 300,
+            },
+        ],
+        "events": [("pathological_fracture", 3)],
+    },
+    {
+        "hospital_id": "DEMO-015",
+        "family_name": "Ébauche",
+        "given_names": "Odile",
+        "sex": "female",
+        "age": 59,
+        "scenario": "Painful limb and pelvic lesions, a new sensory level, a flare on the follow-up scan",
+        "tumour": {
+            "histology": "8140/3",
+            "location": "C34.1",
+            "laterality": "right",
+            "days": 200,
+            "t": "T2b",
+            "n": "N1",
+            "m": "M1c",
+            "pdl1": 20,
+        },
+        "assessments": [
+            {
+                "days": 3,
+                "ecog": 1,
+                "karnofsky": 80,
+                "weight_kg": "64",
+                "height_cm": 166,
+                "pain_nrs": 6,
+                "analgesic_step": 3,
+                "analgesia_failure": True,
+                "frankel": "E",
+                "sensory_level": "T10",  # new, onset not known: a deficit, not "none"
+                "ambulatory_status": "walking_without_aid",
+                "life_expectancy_months": "14",
+                "disease_status": "progressing",
+                "active_infection_or_sepsis": False,
+                "uncontrolled_coagulopathy": False,
+            }
+        ],
+        "labs": [
+            {
+                "days": 3,
+                "calcium": "2.05",
+                "albumin": "40",
+                "creatinine": "70",
+                "vitamin_d": "20",
+                "vitamin_d_deficient": True,
+            },  # fmt: skip
+        ],
+        "exams": [
+            {
+                "days": 10,
+                "modality": "fdg_pet",
+                "conclusion": "Fixations iliaque, humérale, tibiale et costale.",
+                "new_foci": True,
+                "lesions": [
+                    {
+                        "site": "ilium",
+                        "side": "left",
+                        "lesion_type": "lytic",
+                        "pain_nrs": 6,
+                        "pain_mechanical": True,
+                        "soft_tissue_predominant": False,
+                    },  # fmt: skip
+                    {
+                        "site": "humerus_shaft",
+                        "side": "left",
+                        "lesion_type": "lytic",
+                        "cortical_involvement": "one_to_two_thirds",
+                        "fracture": False,
+                        "pain_nrs": 5,
+                        "pain_mechanical": False,
+                    },  # fmt: skip
+                    {
+                        "site": "tibia",
+                        "side": "right",
+                        "lesion_type": "blastic",
+                        "cortical_involvement": "under_one_third",
+                        "fracture": False,
+                        "pain_nrs": 2,
+                        "pain_mechanical": False,
+                    },  # fmt: skip
+                    {
+                        "site": "rib",
+                        "rib_number": 7,
+                        "side": "right",
+                        "lesion_type": "lytic",
+                        "pain_nrs": 6,
+                        "pain_mechanical": False,
+                    },  # fmt: skip
+                ],
+            }
+        ],
+        "sites": [("lung", "unresectable")],
+        "treatments": [
+            {
+                "category": "systemic",
+                "systemic_class": "chemo_immunotherapy",
+                "name": "carboplatine-pémétrexed-pembrolizumab",
+                "days": 100,
+            },  # fmt: skip
+            {"category": "supportive", "name": "filgrastim", "days": 20, "end_days": 16},
+        ],
     },
 ]
 
@@ -946,10 +1208,31 @@ class Command(BaseCommand):
             m.LabResult.objects.create(patient=patient, date=ago(days), **values)
         for e in data.get("exams", []):
             exam = m.ImagingExam.objects.create(
-                patient=patient, date=ago(e["days"]), modality=e["modality"], conclusion=e["conclusion"]
+                patient=patient,
+                date=ago(e["days"]),
+                modality=e["modality"],
+                conclusion=e.get("conclusion", ""),
+                new_foci=e.get("new_foci"),
             )
             for lesion in e["lesions"]:
-                m.BoneLesion.objects.create(exam=exam, **lesion)
+                lesion = dict(lesion)
+                site = {
+                    "site": lesion.pop("site"),
+                    "vertebral_level": lesion.pop("vertebral_level", ""),
+                    "rib_number": lesion.pop("rib_number", None),
+                    "side": lesion.pop("side", ""),
+                }
+                pain = {key: lesion.pop(key) for key in ("pain_nrs", "pain_mechanical") if key in lesion}
+                mirels = lesion.pop("mirels_saved", None)
+                tracked, _ = m.TrackedLesion.objects.get_or_create(patient=patient, **site)
+                if pain:  # the lesion's own pain, assessed with this exam
+                    for key, value in {**pain, "pain_date": exam.date}.items():
+                        setattr(tracked, key, value)
+                    tracked.save()
+                m.LesionObservation.objects.create(exam=exam, lesion=tracked, **lesion)
+                if mirels:  # a score saved then, before what a later exam shows
+                    result = registry.get("mirels").compute(**mirels)
+                    m.ScoreAssessment.objects.record(result, patient=patient, lesion=tracked, user=physician)
         for organ, resectability in data.get("sites", []):
             m.MetastaticSite.objects.create(patient=patient, organ=organ, resectability=resectability)
         for tr in data.get("treatments", []):
@@ -957,12 +1240,22 @@ class Command(BaseCommand):
             days, end_days = tr.pop("days"), tr.pop("end_days", None)
             if "rt_dose_gy" in tr:
                 tr["rt_dose_gy"] = Decimal(tr["rt_dose_gy"])
-            m.Treatment.objects.create(
+            treatment = m.Treatment.objects.create(
                 patient=patient,
                 start_date=ago(days),
                 end_date=ago(end_days) if end_days is not None else None,
                 **tr,
             )
+            # The demo names the lesions a local treatment treats in its target, as a clinician would.
+            treated = linked_lesions(treatment.target, list(patient.tracked_lesions.all()))
+            if treated and treatment.category in m.Treatment.LOCAL:
+                outcome = outcome_of(treatment)
+                link_treated_lesions(
+                    treatment=treatment,
+                    lesions=treated,
+                    user=physician,
+                    outcomes={lesion.pk: outcome for lesion in treated},
+                )
         for kind, days in data.get("events", []):
             m.SkeletalEvent.objects.create(patient=patient, kind=c.EventKind(kind), date=ago(days))
         self._scores(patient, physician)
@@ -978,7 +1271,7 @@ class Command(BaseCommand):
         for score, lesion in subjects:
             if score.slug == "rades" and not record.facts.get("spinal_cord_compression"):
                 continue
-            inputs = {slug: p.value for slug, p in prefill(score.slug, record, lesion).items()}
+            inputs = known(prefill(score.slug, record, lesion))
             if score.validate(inputs):
                 continue  # incomplete: left for the clinician
             result = score.compute(**inputs)
