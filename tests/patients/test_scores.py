@@ -360,7 +360,7 @@ def test_patient_page_shows_latest_scores_and_flags_a_changed_record(client_for,
 
     # The liver metastasis turns out resectable and the lesion is now blastic: old results stand, flagged.
     m.MetastaticSite.objects.update(resectability="resectable")
-    m.LesionObservation.objects.filter(pk=t11.pk).update(lesion_type="blastic", collapse="none")
+    m.LesionObservation.objects.filter(lesion_id=t11.pk).update(lesion_type="blastic", collapse="none")
     response = client.get(page_url, HTTP_ACCEPT_LANGUAGE="en")
     rows = {row.score.slug: row for row in response.context["score_rows"]}
     assert rows["tomita"].stale and rows["tomita"].latest.total == 10

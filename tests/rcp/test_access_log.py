@@ -159,7 +159,7 @@ def test_a_crawl_of_every_page_of_a_patient_fills_the_log_one_insert_per_request
     whats = set(AccessLog.objects.filter(patient=patient).values_list("what", flat=True))
     minute = board["minute"]
     assert f"minute={minute.number} v{minute.version}" in whats
-    assert f"score=sins lesion={board['lesion'].pk}" in whats and "score=tokuhashi" in whats
+    assert f"score=sins lesion={board['lesion'].lesion_id}" in whats and "score=tokuhashi" in whats
     assert f"case={board['case'].pk} decision={board['decision'].pk} v1" in whats
 
 
