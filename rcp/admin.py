@@ -16,7 +16,7 @@ class BoardAdmin(CentreScoped, admin.ModelAdmin):
 
 @admin.register(Trial)
 class TrialAdmin(CentreScoped, admin.ModelAdmin):
-    list_display = ["name", "board", "active"]
+    list_display = ["name", "board", "active", "rule_ids"]
 
 
 class AttendanceInline(CentreScoped, admin.TabularInline):

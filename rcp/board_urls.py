@@ -40,6 +40,7 @@ urlpatterns = [
     path("cases/<int:pk>/discussed/", views.case_discussed, name="case_discussed"),
     path("boards/<int:pk>/", views.board_edit, name="board"),
     path("boards/<int:pk>/trials/", decision_views.trials, name="trials"),
+    path("boards/<int:pk>/trials/<int:trial_pk>/", decision_views.trial_edit, name="trial_edit"),
     path("cases/<int:pk>/decision/", decision_views.decision_edit, name="decision"),
     path("cases/<int:pk>/decision/read/", decision_views.case_decision_read, name="case_decision_read"),
     path("decisions/<int:pk>/", decision_views.decision_read, name="decision_read"),

@@ -335,15 +335,22 @@ def patient_minutes(request, pk):
     return render(request, template, {"patient": patient, "groups": groups})
 
 
-@require_http_methods(["GET", "POST"])
-@submit_once
-def trials(request, pk):
-    from .forms import TrialForm
+def _trials_board(request, pk):
+    """The board whose trial register the user keeps: 404 for another centre's, 403 without the role."""
     from .models import Board
 
     board = get_object_or_404(Board, pk=pk, centre=request.user.centre)
     if not request.user.has_perm("rcp.change_meeting"):
         raise PermissionDenied
+    return board
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def trials(request, pk):
+    from .forms import TrialForm
+
+    board = _trials_board(request, pk)
     form = TrialForm(request.POST or None, instance=Trial(board=board))
     if request.method == "POST":
         if "toggle" in request.POST:
@@ -359,5 +366,25 @@ def trials(request, pk):
         request,
         "rcp/trials.html",
         {"board": board, "form": form, "trials": board.trials.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def trial_edit(request, pk, trial_pk):
+    from .forms import TrialForm
+
+    board = _trials_board(request, pk)
+    trial = get_object_or_404(Trial, pk=trial_pk, board=board)
+    form = TrialForm(request.POST or None, instance=trial)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Trial saved."))
+        return redirect("rcp:trials", pk=board.pk)
+    return render(
+        request,
+        "rcp/trial_edit.html",
+        {"board": board, "trial": trial, "form": form},
         status=400 if form.errors else 200,
     )

@@ -11,6 +11,7 @@ from patients.record import PatientRecord
 from .completeness import case_gaps
 from .diagrams import LesionMark, TimelineItem, lesion_zoom_svg, skeleton_svg, timeline_svg
 from .models import CaseSubmission
+from .trials import OpenTrials
 
 SEVERITY_ORDER = [None, "low", "moderate", "high"]
 TREATMENT_KINDS = {
@@ -43,6 +44,7 @@ class CaseDossier:
     case: CaseSubmission
     record: PatientRecord
     previous_cases: list
+    open_trials: OpenTrials | None = None
 
     def __post_init__(self):
         self.score_rows = self.record.score_rows  # also gives each lesion its score rows
@@ -50,6 +52,11 @@ class CaseDossier:
     @cached_property
     def gaps(self):
         return case_gaps(self.case, self.record)
+
+    @property
+    def trials_by_rule(self) -> dict[str, list[str]]:
+        """{rule identifier: names of the board's open trials linked to it}, shown beside the findings."""
+        return self.open_trials.by_rule(self.case.meeting_id) if self.open_trials else {}
 
     @cached_property
     def urgent_findings(self):
@@ -122,9 +129,13 @@ def dossiers(user, cases) -> list[CaseDossier]:
     ).order_by("discussed_at")
     for past in discussed:
         previous.setdefault(past.patient_id, []).append(past)
+    open_trials = OpenTrials(case.meeting_id for case in cases)  # shared: one query for all the dossiers
     return [
         CaseDossier(
-            case, records[case.patient_id], [p for p in previous.get(case.patient_id, []) if p.pk != case.pk]
+            case,
+            records[case.patient_id],
+            [p for p in previous.get(case.patient_id, []) if p.pk != case.pk],
+            open_trials,
         )
         for case in cases
         if case.patient_id in records

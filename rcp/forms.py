@@ -2,10 +2,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 from rcp.accounts.models import Specialty, User
+from scoring.rule_titles import rule_choices
+from scoring.rules import RULE_IDS
 
 from .access import chair_candidates
 from .meetings import outcome_choices
@@ -257,12 +260,25 @@ class CloseMeetingForm(forms.Form):
 
 
 class TrialForm(forms.ModelForm):
+    rule_ids = forms.MultipleChoiceField(
+        label=capfirst(Trial._meta.get_field("rule_ids").verbose_name),
+        help_text=Trial._meta.get_field("rule_ids").help_text,
+        choices=rule_choices,  # called per form: the titles in the active language
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Trial
-        fields = ["name", "description"]
+        fields = ["name", "description", "rule_ids"]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if Trial.objects.filter(board=self.instance.board, name__iexact=name).exists():
+        same = Trial.objects.filter(board=self.instance.board, name__iexact=name).exclude(pk=self.instance.pk)
+        if same.exists():
             raise forms.ValidationError(_("This trial is already on the list."))
         return name
+
+    def clean_rule_ids(self):
+        chosen = set(self.cleaned_data["rule_ids"])
+        return [rule for rule in RULE_IDS if rule in chosen]  # the order of the rules table

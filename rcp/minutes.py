@@ -92,6 +92,7 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
         tumour = record.tumour
         assessment = record.latest_assessment
         lab = record.labs[0] if record.labs else None
+        trials_by_rule = dossier.trials_by_rule
         snapshot = {
             "format": SNAPSHOT_FORMAT,
             "centre": {"name": patient.centre.name, "finess": patient.centre.finess},
@@ -186,7 +187,10 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
             if lab
             else None,
             "events": [f"{e.date:%d/%m/%Y} {e.get_kind_display()}" for e in patient.skeletalevents.all()],
-            "findings": [f.as_dict(figures=True) for f in record.findings],
+            # With the names of the board's open trials shown beside each finding when it was frozen.
+            "findings": [
+                {**f.as_dict(figures=True), "trials": trials_by_rule.get(f.rule, [])} for f in record.findings
+            ],
             "skeleton_svg": str(dossier.skeleton),
             "contradictions": contradictions(decision.proposals, record.findings, record.facts),
             "decision": decision_data(decision, record.facts),

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 from patients.models import CentreScopedQuerySet
 from rcp.accounts.models import Specialty
 from rcp.accounts.scoping import centre_mismatches
+from scoring.rule_titles import RULE_TITLES
+from scoring.rules import RULE_IDS
 
 # The default quorum of this board (design.md; INCa 2023): three specialties, among them an oncologist
 # or pulmonologist, a radiation oncologist and a surgeon.
@@ -409,13 +411,39 @@ class CaseSubmission(models.Model):
         return self.status == self.Status.DISCUSSED and self.discussed_with_quorum is False
 
 
+def validate_rule_ids(value):
+    """A trial's rules: a list of identifiers that `scoring.rules` declares, each once."""
+    if not isinstance(value, list) or not all(isinstance(rule, str) for rule in value):
+        raise ValidationError(_("Expected a list of guideline rule identifiers."), code="not_a_list")
+    unknown = [rule for rule in value if rule not in RULE_IDS]
+    if unknown:
+        raise ValidationError(
+            ngettext(
+                "Unknown guideline rule: %(rules)s.", "Unknown guideline rules: %(rules)s.", len(unknown)
+            ),
+            code="unknown_rule",
+            params={"rules": ", ".join(unknown)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each guideline rule is listed once."), code="duplicate_rule")
+
+
 class Trial(models.Model):
-    """A clinical trial the board can propose (the list is kept by the coordinators)."""
+    """A clinical trial the board can propose (the list is kept by the coordinators). While it is open, the
+    findings of the rules it is linked to show it (rules.md, SBRT-OLIGO: no trial is named in a rule)."""
 
     board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.CASCADE, related_name="trials")
     name = models.CharField(_("name"), max_length=120, help_text=_("E.g. STEREO-OS."))
     description = models.CharField(_("description"), max_length=300, blank=True)
     active = models.BooleanField(_("open for inclusion"), default=True)
+    # A JSON list rather than a table: a handful of fixed identifiers, read with the trial, on SQLite too.
+    rule_ids = models.JSONField(
+        _("guideline rules"),
+        default=list,
+        blank=True,
+        validators=[validate_rule_ids],
+        help_text=_("While the trial is open, the findings of these rules show it to the board."),
+    )
 
     class Meta:
         verbose_name = _("clinical trial")
@@ -427,6 +455,11 @@ class Trial(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def rules(self) -> list[tuple[str, str]]:
+        """(identifier, short title) of the rules it is linked to, in the order of the rules table."""
+        return [(rule, RULE_TITLES[rule]) for rule in RULE_IDS if rule in self.rule_ids]
 
 
 class ImmutableError(Exception):

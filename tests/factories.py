@@ -212,3 +212,12 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     guest_name = factory.Sequence(lambda n: f"Guest {n}")
     specialty = "medical_oncology"
+
+
+class TrialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rcp.Trial"
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"TRIAL-{n}")
+    rule_ids = factory.LazyFunction(list)

@@ -1118,11 +1118,14 @@ class Command(BaseCommand):
     def _board(self, centre, users):
         """The demo board and its next meeting with an agenda, created once."""
         board, _created = Board.objects.get_or_create(centre=centre)
-        Trial.objects.get_or_create(
+        trial, _created = Trial.objects.get_or_create(
             board=board,
             name="STEREO-OS",
             defaults={"description": "Radiothérapie stéréotaxique, patients oligométastatiques"},
         )
+        if not trial.rule_ids:  # a demo made before the register linked trials to rules gets the link too
+            trial.rule_ids = ["SBRT-OLIGO"]
+            trial.save(update_fields=["rule_ids"])
         if board.meetings.exists():
             return
         starts = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + timedelta(days=7)
