@@ -145,6 +145,13 @@ class PatientRecord:
             ]
         return [self.score_row(score) for score in registry.all() if score.slug not in LESION_SCORES]
 
+    @cached_property
+    def corrected_scores(self) -> list:
+        """The scores with a saved result in this record whose definition corrects the guideline's printed
+        table, each once: a page showing these results explains the corrections."""
+        rows = [*self.score_rows, *(row for lesion in self.lesions for row in lesion.score_rows)]
+        return registry.with_corrections(row.score.slug for row in rows if row.latest)
+
 
 @dataclass
 class ScoreRow:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from rcp.accounts.audit import Kind, log_access, may_read_log, recent_accesses
 from rcp.accounts.once import submit_once
+from scoring import registry
 
 from . import forms
 from . import models as m
@@ -185,13 +186,15 @@ def lesion_detail(request, pk, lesion_pk):
             messages.success(request, _("Pain of %(lesion)s saved.") % {"lesion": lesion.label})
             return redirect("patients:lesion_detail", pk=patient.pk, lesion_pk=lesion.pk)
     log_access(request, Kind.RECORD, patient=patient, what=f"lesion={lesion.pk}")
+    scores = [a for a in patient.score_assessments.all() if a.lesion_id == lesion.pk]
     context = {
         "patient": patient,
         "record": record,
         "lesion": lesion,
         "form": form,
         "can_write": writer,
-        "scores": [a for a in patient.score_assessments.all() if a.lesion_id == lesion.pk],
+        "scores": scores,
+        "corrected_scores": registry.with_corrections(assessment.score for assessment in scores),
     }
     return render(
         request, "patients/lesion_detail.html", context, status=400 if form and form.errors else 200

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from patients import choices as c
 from patients.record import PatientRecord
+from scoring import registry
 
 from .completeness import case_gaps
 from .diagrams import LesionMark, TimelineItem, lesion_zoom_svg, skeleton_svg, timeline_svg
@@ -117,6 +118,12 @@ class CaseDossier:
                 )
             )
         return timeline_svg(items, today=timezone.localdate())
+
+
+def corrected_scores(dossiers) -> list:
+    """The scores with a result in any of these dossiers that correct the guideline's printed tables,
+    each once: a meeting's dossier explains them after its last case, not in every case."""
+    return registry.with_corrections(score.slug for d in dossiers for score in d.record.corrected_scores)
 
 
 def dossiers(user, cases) -> list[CaseDossier]:

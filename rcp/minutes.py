@@ -17,7 +17,9 @@ from .conformity import contradictions
 from .pdf import PdfAttachment, render_pdf
 from .proposals import describe
 
-SNAPSHOT_FORMAT = 1
+# 2: each lesion's status and own pain; the corrections to the guideline's tables of the scores shown.
+# Older snapshots lack these keys and render without them: a validated minute never changes.
+SNAPSHOT_FORMAT = 2
 MINUTE_LANGUAGE = "fr"
 
 
@@ -38,6 +40,32 @@ def _score(row_score, saved):
         "reference": row_score.reference,
         "computed_on": saved.created_at.date(),
     }
+
+
+def _lesion(lesion) -> dict:
+    return {
+        "site": lesion.site_label,
+        "status": lesion.status,
+        "status_label": str(lesion.get_status_display()),
+        "pain_nrs": lesion.pain_nrs,  # None: not assessed
+        "pain_mechanical": lesion.pain_mechanical,  # None: unknown, never "not mechanical"
+        "pain_date": lesion.pain_date,
+        "type": str(lesion.latest.get_lesion_type_display()) if lesion.latest else "",
+        "exam": str(lesion.latest.exam) if lesion.latest else "",
+        "scores": [_score(row.score, row.latest) for row in lesion.score_rows if row.latest],
+    }
+
+
+def _corrections(scores) -> list[dict]:
+    """The corrections to the guideline's printed tables of the scores the minute shows, in its language."""
+    return [
+        {
+            "score": score.slug,
+            "name": str(score.name),
+            "items": [{"source": c.source, "text": str(c.text)} for c in score.corrections],
+        }
+        for score in scores
+    ]
 
 
 def zoledronic_dose(facts) -> dict | None:
@@ -165,16 +193,9 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
                 f"{s.get_organ_display()} ({s.get_resectability_display().lower()})"
                 for s in patient.metastaticsites.all()
             ],
-            "lesions": [
-                {
-                    "site": lesion.site_label,
-                    "type": str(lesion.latest.get_lesion_type_display()) if lesion.latest else "",
-                    "exam": str(lesion.latest.exam) if lesion.latest else "",
-                    "scores": [_score(row.score, row.latest) for row in lesion.score_rows if row.latest],
-                }
-                for lesion in record.lesions
-            ],
+            "lesions": [_lesion(lesion) for lesion in record.lesions],
             "scores": [_score(row.score, row.latest) for row in dossier.score_rows if row.latest],
+            "corrections": _corrections(record.corrected_scores),
             "treatments": [
                 {"start": t.start_date, "end": t.end_date, "summary": t.summary} for t in record.treatments
             ],

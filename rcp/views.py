@@ -27,7 +27,7 @@ from . import forms, meetings
 from .access import can_organise, can_submit, get_case_for_user, get_meeting_for_user, may_chair
 from .accounts.audit import Kind, log_access, log_accesses
 from .accounts.once import submit_once
-from .dossier import dossiers
+from .dossier import corrected_scores, dossiers
 from .models import Attendance, Board, CaseSubmission, Meeting
 
 MEETINGS_PER_PAGE = 20
@@ -426,9 +426,11 @@ def _log_agenda(request, kind, agenda, *, what):
 
 def _meeting_dossier_context(request, meeting):
     attendances, quorum = _attendance(meeting)
+    agenda = dossiers(request.user, _agenda_cases(meeting))
     return {
         "meeting": meeting,
-        "agenda": dossiers(request.user, _agenda_cases(meeting)),
+        "agenda": agenda,
+        "corrected_scores": corrected_scores(agenda),
         "attendances": attendances,
         "quorum": quorum,
         "generated_at": timezone.now(),

@@ -211,6 +211,16 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """Where the guideline's printed table of a score is wrong, and how the score is computed instead
+    (scores.md, "Known errors in the source tables"). Shown wherever a result of the score appears, so
+    that a reader holding the printed table knows why a total differs from it."""
+
+    source: str  # the guideline section whose table errs: "OncoBFC/NEON/ONCORIF 2021 §3.8.3"
+    text: Any
+
+
+@dataclass(frozen=True)
 class Result:
     """A computed score: the total (None for a classification), its band and the points per item."""
 
@@ -238,7 +248,8 @@ class Result:
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Score:
     """A clinical score, declared as data. A classification (Bilsky) has one choice item, bands
-    that list its `grades`, no points and a total of None."""
+    that list its `grades`, no points and a total of None. `notes` explain the score; `corrections` say
+    where the guideline's printed table of it errs."""
 
     slug: str
     version: str
@@ -248,6 +259,7 @@ class Score:
     bands: tuple[Band, ...]
     guideline: str = ""
     notes: tuple = ()
+    corrections: tuple[Correction, ...] = ()
 
     def __post_init__(self):
         slugs = [i.slug for i in self.items]

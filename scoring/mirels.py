@@ -6,7 +6,7 @@ Guideline: OncoBFC/NEON/ONCORIF 2021 §3.5.2, which prints the range as 3–12; 
 3 points range 4–12 (scores.md, known errors).
 """
 
-from .base import Band, Choice, Item, Score
+from .base import Band, Choice, Correction, Item, Score
 from .i18n import gettext_lazy as _
 
 SCORE = Score(
@@ -77,10 +77,10 @@ SCORE = Score(
             _("Fracture risk at least 33 %: prophylactic fixation, then radiotherapy."),
         ),
     ),
-    notes=(
-        _(
-            "Four items of 1 to 3 points: the total ranges from 4 to 12 "
-            "(the regional guideline, §3.5.2, prints 3–12)."
+    corrections=(
+        Correction(
+            "OncoBFC/NEON/ONCORIF 2021 §3.5.2",
+            _("The guideline prints a range of 3–12: four items of 1 to 3 points range from 4 to 12."),
         ),
     ),
 )

@@ -7,7 +7,7 @@ Guideline: OncoBFC/NEON/ONCORIF 2021 §3.5.3, whose "compression vasculaire" mea
 compression and whose interval cut-off reads ≤ 15 / > 15 months (scores.md, known errors).
 """
 
-from .base import Band, Choice, Cutoff, Item, Score
+from .base import Band, Choice, Correction, Cutoff, Item, Score
 from .i18n import gettext_lazy as _
 
 _PRIMARY_TUMOURS = (
@@ -105,10 +105,14 @@ SCORE = Score(
             ),
         ),
     ),
-    notes=(
-        _(
-            "The interval scores 6 up to 15 months and 8 beyond (the regional guideline, §3.5.3, prints "
-            "“< 15” and “> 15” months; its “vascular compression” means spinal cord compression)."
+    corrections=(
+        Correction(
+            "OncoBFC/NEON/ONCORIF 2021 §3.5.3",
+            _(
+                "The guideline's table reads “compression vasculaire” (vascular compression) for spinal "
+                "cord compression; its interval cut-off is ≤ 15 / > 15 months (an interval of 15 months "
+                "scores 6)."
+            ),
         ),
     ),
 )

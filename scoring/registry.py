@@ -33,6 +33,13 @@ def all() -> list[Score]:  # noqa: A001 - the contract's name (scores.md)
     return list(_SCORES)
 
 
+def with_corrections(slugs) -> list[Score]:
+    """The scores among `slugs` whose definition corrects the guideline's printed table, each once, in
+    display order: what a page that shows results of these scores must explain."""
+    shown = set(slugs)
+    return [score for score in _SCORES if score.corrections and score.slug in shown]
+
+
 def slugs() -> list[str]:
     """Every score's slug, in display order (for model choices and URL patterns)."""
     return list(_BY_SLUG)

@@ -7,7 +7,7 @@ score has six (the number of vertebral-body metastases is missing there), and it
 extraspinal metastases reads "≥ 3" (scores.md, known errors).
 """
 
-from .base import Band, Choice, Cutoff, Item, Score, input_error, not_allowed
+from .base import Band, Choice, Correction, Cutoff, Item, Score, input_error, not_allowed
 from .i18n import gettext
 from .i18n import gettext_lazy as _
 
@@ -143,12 +143,22 @@ SCORE = Score(
             _("Expected survival 1 year or more: excisional surgery."),
         ),
     ),
-    notes=(
-        _("A lung primary scores 0 for the primary site: the total cannot exceed 10."),
-        _(
-            "The regional guideline's table (§3.8.3) lists five items; the revised score has six: the number "
-            "of vertebral-body metastases is included here."
+    notes=(_("A lung primary scores 0 for the primary site: the total cannot exceed 10."),),
+    corrections=(
+        Correction(
+            "OncoBFC/NEON/ONCORIF 2021 §3.8.3",
+            _(
+                "The guideline's table lists five items; the revised score has six: the number of "
+                "vertebral-body metastases, missing from the table, is scored here (without it the total "
+                "could not reach the stated 15)."
+            ),
         ),
-        _("Three extraspinal bone metastases score 0 (the guideline's table prints “> 3” for “≥ 3”)."),
+        Correction(
+            "OncoBFC/NEON/ONCORIF 2021 §3.8.3",
+            _(
+                "Extraspinal bone metastases: the guideline's table prints “> 3” where the score reads "
+                "“≥ 3”; three foci score 0."
+            ),
+        ),
     ),
 )

@@ -50,7 +50,10 @@ def test_band_edges(site, pain, lesion, size, total, band, severity):
 def test_range_is_4_to_12_not_the_guideline_3_to_12():
     assert (SCORE.min_total, SCORE.max_total) == (4, 12)
     with translation.override("en"):
-        assert any("4 to 12" in str(note) and "3–12" in str(note) for note in SCORE.notes)
+        (correction,) = SCORE.corrections
+        assert "4 to 12" in str(correction.text) and "3–12" in str(correction.text)
+    assert correction.source == "OncoBFC/NEON/ONCORIF 2021 §3.5.2"
+    assert SCORE.notes == ()
 
 
 def test_interpretations_give_the_action():

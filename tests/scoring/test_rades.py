@@ -99,3 +99,13 @@ def test_identity():
     assert SCORE.reference == "Rades D et al. Int J Radiat Oncol Biol Phys 2011;79:1503"
     assert SCORE.guideline == "OncoBFC/NEON/ONCORIF 2021 §3.5.3"
     assert (SCORE.min_total, SCORE.max_total) == (21, 44)
+
+
+def test_the_correction_reads_cord_compression_and_the_15_month_cut_off():
+    (correction,) = SCORE.corrections
+    assert correction.source == "OncoBFC/NEON/ONCORIF 2021 §3.5.3"
+    with translation.override("en"):
+        text = str(correction.text)
+    assert "“compression vasculaire”" in text and "spinal cord compression" in text
+    assert "≤ 15 / > 15 months" in text
+    assert SCORE.compute(**{**BASE, "interval_months": 15}).points["interval_months"] == 6

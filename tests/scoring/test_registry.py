@@ -56,3 +56,15 @@ def test_public_names():
 )
 def test_guideline_sections(slug, guideline):
     assert registry.get(slug).guideline == guideline
+
+
+def test_the_four_corrections_of_the_guideline_tables_belong_to_three_scores():
+    corrected = {score.slug: len(score.corrections) for score in registry.all() if score.corrections}
+    assert corrected == {"mirels": 1, "tokuhashi": 2, "rades": 1}
+
+
+def test_with_corrections_keeps_the_corrected_scores_shown_once_in_display_order():
+    shown = ["rades", "sins", "tokuhashi", "rades", "mirels", "bilsky"]
+    assert [score.slug for score in registry.with_corrections(shown)] == ["mirels", "tokuhashi", "rades"]
+    assert registry.with_corrections(["sins", "bilsky"]) == []
+    assert registry.with_corrections([]) == []

@@ -246,7 +246,7 @@ def test_declarations(score):
 
 @pytest.mark.parametrize("score", registry.all(), ids=lambda s: s.slug)
 def test_every_visible_string_is_lazily_translated_and_safe_for_gettext(score):
-    texts = [score.name, *score.notes]
+    texts = [score.name, *score.notes, *(correction.text for correction in score.corrections)]
     texts += [band.label for band in score.bands] + [band.interpretation for band in score.bands]
     for item in score.items:
         texts += [item.label] + [c.label for c in item.choices] + [c.label for c in item.cutoffs]

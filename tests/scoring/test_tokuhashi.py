@@ -119,11 +119,16 @@ def test_a_lung_primary_cannot_exceed_10():
         ]
 
 
-def test_notes_explain_the_guideline_table():
+def test_corrections_cite_the_guideline_table_and_are_not_general_notes():
     with translation.override("en"):
+        corrections = [str(c.text) for c in SCORE.corrections]
         notes = " ".join(map(str, SCORE.notes))
-    assert "lists five items; the revised score has six" in notes
-    assert "vertebral-body metastases is included here" in notes
+    assert len(corrections) == 2
+    assert "lists five items; the revised score has six" in corrections[0]
+    assert "vertebral-body metastases" in corrections[0]
+    assert "“> 3”" in corrections[1] and "“≥ 3”" in corrections[1]
+    assert {c.source for c in SCORE.corrections} == {"OncoBFC/NEON/ONCORIF 2021 §3.8.3"}
+    assert "five items" not in notes and "> 3" not in notes
 
 
 @pytest.mark.parametrize(

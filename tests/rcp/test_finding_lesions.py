@@ -1,0 +1,83 @@
+"""A lesion's finding names its lesion beside it wherever the board reads the findings: case dossier,
+meeting dossier PDF, presentation mode, decision form and minute."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from rcp.models import Minute
+from tests.factories import (
+    AttendanceFactory,
+    BoardFactory,
+    CaseFactory,
+    ExamFactory,
+    LesionFactory,
+    MeetingFactory,
+    PrimaryTumourFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(centre, chair, deputy):
+    meeting = MeetingFactory(
+        board=BoardFactory(centre=centre),
+        chair=chair,
+        deputy=deputy,
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
+        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    case = CaseFactory(meeting=meeting, patient__centre=centre)
+    PrimaryTumourFactory(patient=case.patient)
+    exam = ExamFactory(patient=case.patient, modality="spine_mri")
+    LesionFactory(exam=exam, vertebral_level="L2", bilsky="0")
+    LesionFactory(exam=exam, vertebral_level="T11", bilsky="3")  # BILSKY-HIGH, on T11 only
+    return case
+
+
+def finding_item(html, rule):
+    item = html[html.index(f'data-rule="{rule}"') :]
+    return item[: item.index("</li>")]
+
+
+def test_the_lesion_is_named_beside_its_finding_on_every_screen(client_for, chair, case):
+    client = client_for(chair)
+    pages = {
+        "dossier": reverse("rcp:case", args=[case.pk]),
+        "presentation": reverse("rcp:present", args=[case.meeting.pk, 1]),
+        "decision form": reverse("rcp:decision", args=[case.pk]),
+    }
+    for where, url in pages.items():
+        item = finding_item(client.get(url).content.decode(), "BILSKY-HIGH")
+        assert 'data-lesion="T11"' in item and '<span class="finding-lesion badge">T11</span>' in item, where
+
+
+def test_the_lesion_is_named_beside_its_finding_in_the_dossier_pdf_and_the_minute(client_for, chair, case):
+    client = client_for(chair)
+    response = client.get(reverse("rcp:meeting_dossier_pdf", args=[case.meeting.pk]))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    # The label, then the message (which names its lesion too).
+    assert "T11 T11 : grade de Bilsky 3 : compression" in " ".join(text.split())
+    client.post(
+        reverse("rcp:decision", args=[case.pk]),
+        {
+            "p_radiotherapy": "on",
+            "p_radiotherapy_site": "T11",
+            "p_radiotherapy_scheme": "8x1",
+            "conforms": "true",
+        }
+        | {"free_text": "RT.", "revision": 0, "validate": "1", "contradictions_confirmed": "on"},
+    )
+    minute = Minute.objects.get()
+    [finding] = [f for f in minute.snapshot["findings"] if f["rule"] == "BILSKY-HIGH"]
+    assert finding["lesion"] == "T11"
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(minute.pdf))).pages).split()
+    )
+    assert "[T11] T11 : grade de Bilsky 3 : compression" in text
