@@ -250,6 +250,73 @@ class Side(models.TextChoices):
     MIDLINE = "midline", _("Midline / bilateral")
 
 
+# A paired bone and its side, translated whole: French puts the side after the bone and makes it agree
+# with the bone's gender ("côte 5 droite", "fémur droit — diaphyse"), which no joining of the two
+# translated labels can do. The English is the site's label with the side in brackets.
+SIDED_SITE_LABELS = {
+    (SkeletalSite.CLAVICLE, Side.RIGHT): _("Clavicle (right)"),
+    (SkeletalSite.CLAVICLE, Side.LEFT): _("Clavicle (left)"),
+    (SkeletalSite.SCAPULA, Side.RIGHT): _("Scapula (right)"),
+    (SkeletalSite.SCAPULA, Side.LEFT): _("Scapula (left)"),
+    (SkeletalSite.ILIUM, Side.RIGHT): _("Pelvis — ilium (right)"),
+    (SkeletalSite.ILIUM, Side.LEFT): _("Pelvis — ilium (left)"),
+    (SkeletalSite.ISCHIUM, Side.RIGHT): _("Pelvis — ischium (right)"),
+    (SkeletalSite.ISCHIUM, Side.LEFT): _("Pelvis — ischium (left)"),
+    (SkeletalSite.PUBIS, Side.RIGHT): _("Pelvis — pubis (right)"),
+    (SkeletalSite.PUBIS, Side.LEFT): _("Pelvis — pubis (left)"),
+    (SkeletalSite.ACETABULUM, Side.RIGHT): _("Pelvis — acetabulum (right)"),
+    (SkeletalSite.ACETABULUM, Side.LEFT): _("Pelvis — acetabulum (left)"),
+    (SkeletalSite.FEMUR_HEAD_NECK, Side.RIGHT): _("Femur — head and neck (right)"),
+    (SkeletalSite.FEMUR_HEAD_NECK, Side.LEFT): _("Femur — head and neck (left)"),
+    (SkeletalSite.FEMUR_TROCHANTERIC, Side.RIGHT): _("Femur — trochanteric region (right)"),
+    (SkeletalSite.FEMUR_TROCHANTERIC, Side.LEFT): _("Femur — trochanteric region (left)"),
+    (SkeletalSite.FEMUR_SUBTROCHANTERIC, Side.RIGHT): _("Femur — subtrochanteric region (right)"),
+    (SkeletalSite.FEMUR_SUBTROCHANTERIC, Side.LEFT): _("Femur — subtrochanteric region (left)"),
+    (SkeletalSite.FEMUR_SHAFT, Side.RIGHT): _("Femur — shaft (right)"),
+    (SkeletalSite.FEMUR_SHAFT, Side.LEFT): _("Femur — shaft (left)"),
+    (SkeletalSite.FEMUR_DISTAL, Side.RIGHT): _("Femur — distal (right)"),
+    (SkeletalSite.FEMUR_DISTAL, Side.LEFT): _("Femur — distal (left)"),
+    (SkeletalSite.HUMERUS_PROXIMAL, Side.RIGHT): _("Humerus — proximal (right)"),
+    (SkeletalSite.HUMERUS_PROXIMAL, Side.LEFT): _("Humerus — proximal (left)"),
+    (SkeletalSite.HUMERUS_SHAFT, Side.RIGHT): _("Humerus — shaft (right)"),
+    (SkeletalSite.HUMERUS_SHAFT, Side.LEFT): _("Humerus — shaft (left)"),
+    (SkeletalSite.HUMERUS_DISTAL, Side.RIGHT): _("Humerus — distal (right)"),
+    (SkeletalSite.HUMERUS_DISTAL, Side.LEFT): _("Humerus — distal (left)"),
+    (SkeletalSite.RADIUS_ULNA, Side.RIGHT): _("Radius or ulna (right)"),
+    (SkeletalSite.RADIUS_ULNA, Side.LEFT): _("Radius or ulna (left)"),
+    (SkeletalSite.TIBIA, Side.RIGHT): _("Tibia (right)"),
+    (SkeletalSite.TIBIA, Side.LEFT): _("Tibia (left)"),
+    (SkeletalSite.FIBULA, Side.RIGHT): _("Fibula (right)"),
+    (SkeletalSite.FIBULA, Side.LEFT): _("Fibula (left)"),
+    (SkeletalSite.HAND_FOOT, Side.RIGHT): _("Hand or foot (right)"),
+    (SkeletalSite.HAND_FOOT, Side.LEFT): _("Hand or foot (left)"),
+}
+RIB_LABELS = {
+    Side.RIGHT: _("Rib %(number)s (right)"),
+    Side.LEFT: _("Rib %(number)s (left)"),
+}
+# Any other site given a side: French says "côté droit", which agrees whatever the bone.
+OTHER_SIDED_LABELS = {
+    Side.RIGHT: _("%(site)s (right)"),
+    Side.LEFT: _("%(site)s (left)"),
+}
+
+
+def site_label(site: str, *, rib_number: int | None = None, side: str = "") -> str:
+    """A bone site as the board names it, with its rib number and side (a vertebra is named by its
+    level, elsewhere); a midline or bilateral side is not named."""
+    if site == SkeletalSite.RIB and rib_number:
+        if side in RIB_LABELS:
+            return str(RIB_LABELS[side] % {"number": rib_number})
+        return str(_("Rib %(number)s") % {"number": rib_number})
+    if (site, side) in SIDED_SITE_LABELS:
+        return str(SIDED_SITE_LABELS[(site, side)])
+    label = str(dict(SkeletalSite.choices).get(site, site))
+    if side in OTHER_SIDED_LABELS:
+        return str(OTHER_SIDED_LABELS[side] % {"site": label})
+    return label
+
+
 class LesionType(models.TextChoices):
     LYTIC = "lytic", _("Lytic")
     MIXED = "mixed", _("Mixed")

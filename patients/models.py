@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Collate
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -676,12 +676,7 @@ class TrackedLesion(models.Model):
     def site_label(self) -> str:
         if self.is_spinal:
             return str(self.vertebral_level)
-        label = str(self.get_site_display())
-        if self.site == c.SkeletalSite.RIB and self.rib_number:
-            label = _("Rib %(number)s") % {"number": self.rib_number}
-        if self.side and self.side != c.Side.MIDLINE:
-            label = f"{label} ({self.get_side_display().lower()})"
-        return label
+        return c.site_label(self.site, rib_number=self.rib_number, side=self.side)
 
     @property
     def label(self) -> str:
@@ -1022,7 +1017,7 @@ class Treatment(ClinicalRecord):
             c.TreatmentCategory.INTERVENTIONAL: self.get_ir_procedure_display(),
         }.get(self.category, "")
         if self.category == c.TreatmentCategory.RADIOTHERAPY and self.rt_dose_gy and self.rt_fractions:
-            detail = f"{self.rt_dose_gy.normalize():f} Gy / {self.rt_fractions} fr"
+            detail = f"{number_format(self.rt_dose_gy.normalize())} Gy / {self.rt_fractions} fr"
             if self.rt_technique:
                 detail = f"{detail} ({self.get_rt_technique_display()})"
         parts = [str(self.get_category_display()), str(detail), self.name, self.target]
@@ -1159,7 +1154,8 @@ class ScoreAssessment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.definition.name}: {self.total if self.total is not None else self.band_label}"
+        result = self.total if self.total is not None else self.band_label
+        return str(_("%(label)s: %(details)s") % {"label": self.definition.name, "details": result})
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -42,6 +42,12 @@ class PatientRecord:
             "centre", "referring_physician", "primary_tumour"
         ).prefetch_related(*record_prefetches())
 
+    def reworded(self) -> "PatientRecord":
+        """The same loaded record read again in the active language: its lesion labels, facts and
+        findings are words, and a minute is written in French whoever validates it. No query: the rows
+        are prefetched."""
+        return PatientRecord(self.patient)
+
     @classmethod
     def load(cls, user, pk):
         from .access import get_patient_for_user

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,11 +168,11 @@ def _zoledronic_help(facts) -> str:
         return _("No creatinine clearance in the record: the zoledronic acid dose cannot be computed.")
     if dose["dose_mg"] is None:
         return _("Clearance %(clearance)s mL/min: zoledronic acid is not recommended; prefer denosumab.") % {
-            "clearance": dose["clearance_ml_min"]
+            "clearance": number_format(dose["clearance_ml_min"], 1)
         }
     return _("Clearance %(clearance)s mL/min: zoledronic acid %(dose)s mg every 4 weeks (product label).") % {
-        "clearance": dose["clearance_ml_min"],
-        "dose": dose["dose_mg"],
+        "clearance": number_format(dose["clearance_ml_min"], 1),
+        "dose": number_format(dose["dose_mg"], 1),
     }
 
 

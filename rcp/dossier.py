@@ -50,6 +50,10 @@ class CaseDossier:
     def __post_init__(self):
         self.score_rows = self.record.score_rows  # also gives each lesion its score rows
 
+    def reworded(self) -> "CaseDossier":
+        """This dossier in the active language (PatientRecord.reworded), for the minute."""
+        return CaseDossier(self.case, self.record.reworded(), self.previous_cases)
+
     @cached_property
     def gaps(self):
         return case_gaps(self.case, self.record)

@@ -111,6 +111,7 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
     For a draft read on screen, `validated_by` is None: the snapshot then has no `validation`, and is built
     from the live record exactly as the one frozen at validation will be."""
     with translation.override(MINUTE_LANGUAGE):
+        dossier = dossier.reworded()  # labels and findings in French, whatever the validating user's language
         case, record = dossier.case, dossier.record
         meeting = case.meeting
         patient = record.patient

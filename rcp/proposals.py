@@ -1,5 +1,6 @@
 """The structured proposals of a decision: the one place that lists them, their choices and their labels."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from patients import choices as c
@@ -63,5 +64,8 @@ def describe(proposals: dict) -> list[str]:
                 parts.append(", ".join(str(labels.get(v, v)) for v in value))
             else:
                 parts.append(str(labels.get(value, value)))
-        lines.append(f"{label}: {'; '.join(parts)}" if parts else str(label))
+        details = gettext("; ").join(parts)
+        lines.append(
+            gettext("%(label)s: %(details)s") % {"label": label, "details": details} if parts else str(label)
+        )
     return lines

@@ -1,8 +1,8 @@
 """Translation for `scoring`: Django's gettext, or the English source text where Django is not
 configured (the package stays usable as pure Python, e.g. by the contract checker in CI).
 
-Import as `from .i18n import gettext_lazy as _`, `from .i18n import gettext` (or `ngettext`): makemessages
-finds the strings by these names.
+Import as `from .i18n import gettext_lazy as _`, `from .i18n import gettext` (or `ngettext`,
+`pgettext_lazy`): makemessages finds the strings by these names.
 """
 
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
@@ -18,6 +18,18 @@ def gettext(message: str) -> str:
 
 
 gettext_lazy = lazy(gettext, str)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A word whose French depends on what it qualifies ("Present": "Présentes" for metastases,
+    "Présents" for people)."""
+    try:
+        return translation.pgettext(context, message)
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return message
+
+
+pgettext_lazy = lazy(pgettext, str)
 
 
 def ngettext(singular: str, plural: str, number: int) -> str:

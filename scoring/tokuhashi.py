@@ -8,7 +8,7 @@ extraspinal metastases reads "≥ 3" (scores.md, known errors).
 """
 
 from .base import Band, Choice, Correction, Cutoff, Item, Score, input_error, not_allowed
-from .i18n import gettext
+from .i18n import gettext, pgettext_lazy
 from .i18n import gettext_lazy as _
 
 # Frankel grade, with the Japanese sub-grades of D (D0–D3, D1 walker, D2 cane, D3 no aid) read as D.
@@ -71,7 +71,11 @@ SCORE = Score(
             # record's taxonomy tells about a hundred distinct sites apart; the score stops counting at 3.
             max_value=200,
             help_text=_("Number of bone metastatic foci outside the spine."),
-            cutoffs=(Cutoff(0, 2, _("none")), Cutoff(2, 1, _("1–2")), Cutoff(None, 0, _("3 or more"))),
+            cutoffs=(
+                Cutoff(0, 2, pgettext_lazy("metastases", "none")),
+                Cutoff(2, 1, _("1–2")),
+                Cutoff(None, 0, _("3 or more")),
+            ),
         ),
         Item(
             "vertebral_body_metastases",

@@ -73,11 +73,11 @@ SCORE = Score(
         ),
         Band(
             "supportive",
-            _("Terminal care (8–10)"),
+            _("Supportive care (8–10)"),
             8,
             10,
             "high",
-            _("Terminal care: non-operative supportive care."),
+            _("Supportive care: non-operative management."),
         ),
     ),
     notes=(

@@ -7,6 +7,7 @@ Cancer 2005;103:320.
 
 from .base import Band, Choice, Cutoff, Item, Score
 from .i18n import gettext_lazy as _
+from .i18n import pgettext_lazy
 
 SCORE = Score(
     slug="van_der_linden",
@@ -38,7 +39,10 @@ SCORE = Score(
             "visceral_metastases",
             _("Visceral metastases"),
             "boolean",
-            choices=(Choice(True, _("Present"), 0), Choice(False, _("Absent"), 1)),
+            choices=(
+                Choice(True, pgettext_lazy("metastases", "Present"), 0),
+                Choice(False, pgettext_lazy("metastases", "Absent"), 1),
+            ),
         ),
     ),
     bands=(

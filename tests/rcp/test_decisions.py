@@ -106,7 +106,7 @@ def test_chair_validates_and_the_minute_reads_back(client_for, chair, case):
         "RCP os",
         "Quorum atteint",
         "Oncologie radiothérapie",
-        "Radiothérapie: T11; 8 Gy × 1",
+        "Radiothérapie : T11 ; 8 Gy × 1",
         "Dénosumab",
         "Conformité au référentiel : oui",
         chair.display_name,

@@ -1,0 +1,103 @@
+"""The minute is a French document, whatever the chair's language: decimal commas in every number,
+sources named in French, site labels that agree in gender; the decision form's dose help follows the
+reader's language."""
+
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from rcp.models import Minute
+from tests.factories import (
+    AssessmentFactory,
+    AttendanceFactory,
+    BoardFactory,
+    CaseFactory,
+    ExamFactory,
+    LabFactory,
+    LesionFactory,
+    MeetingFactory,
+    PrimaryTumourFactory,
+    TreatmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(centre, chair, deputy):
+    meeting = MeetingFactory(
+        board=BoardFactory(centre=centre),
+        chair=chair,
+        deputy=deputy,
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
+        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    case = CaseFactory(meeting=meeting, patient__centre=centre, question="Conduite à tenir ?")
+    patient = case.patient
+    PrimaryTumourFactory(patient=patient)
+    AssessmentFactory(patient=patient, life_expectancy_months=Decimal("4.5"))
+    LabFactory(patient=patient, calcium=Decimal("3.45"))  # albumin 40 g/L: corrected calcium 3.45 mmol/L
+    exam = ExamFactory(patient=patient)
+    LesionFactory(exam=exam, site="rib", rib_number=5, side="right")
+    LesionFactory(exam=exam, site="femur_shaft", side="left")
+    TreatmentFactory(
+        patient=patient,
+        category="radiotherapy",
+        systemic_class="",
+        name="",
+        rt_dose_gy=Decimal("8.5"),
+        rt_fractions=1,
+    )
+    return case
+
+
+def validate(client, case):
+    data = {
+        "p_bma": "on",
+        "p_bma_agent": "zoledronic_acid",
+        "conforms": "true",
+        "validate": "1",
+        "revision": 0,
+    }
+    return client.post(reverse("rcp:decision", args=[case.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_minute_pdf_is_french_with_decimal_commas_and_agreeing_site_labels(client_for, chair, case):
+    assert validate(client_for(chair), case).status_code == 302
+    pdf = PdfReader(io.BytesIO(bytes(Minute.objects.get().pdf)))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    for expected in (
+        "calcémie corrigée 3,45 mmol/L",
+        "Calcémie corrigée 3,45 mmol/L > 2,60 mmol/L",  # the finding
+        "espérance de vie estimée 4,5 mois",
+        "Radiothérapie — 8,5 Gy / 1 fr",
+        "Référentiel régional d’oncologie thoracique",  # the finding's source
+        "Côte 5 droite",
+        "Fémur gauche — diaphyse",
+    ):
+        assert expected in text, expected
+    assert re.search(
+        r"Acide zolédronique : \d,\d mg toutes les 4 semaines, pour une clairance de \d+,\d mL/min", text
+    )
+    assert not re.search(r"\d\.\d+ ?(mg|mL/min|mmol/L|Gy|mois)\b", text)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", r"Clairance \d+,\d mL/min : acide zolédronique \d,\d mg toutes les 4 semaines"),
+        ("en", r"Clearance \d+\.\d mL/min: zoledronic acid \d\.\d mg every 4 weeks"),
+    ],
+)
+def test_the_zoledronic_acid_dose_help_follows_the_readers_language(
+    client_for, chair, case, language, expected
+):
+    page = client_for(chair).get(reverse("rcp:decision", args=[case.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    assert re.search(expected, page.content.decode())
