@@ -4,15 +4,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint check system-deps messages clean bench
+.PHONY: run test lint check system-deps messages clean bench lock
+
+# The locks carry every package's hashes: pip installs nothing else, and nothing that was altered.
+PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
+# The dev lock repeats the runtime pins; given both, pip refuses to install if they ever disagree.
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	$(PIP_INSTALL) -r requirements.lock -r requirements-dev.lock
 	touch $@
 
 run: $(VENV)/.installed
@@ -50,3 +54,14 @@ clean:
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m pytest tests/patients/test_score_benchmark.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
+
+# Regenerates both locks from pyproject.toml, with hashes, for the oldest Python supported; a pin that
+# still fits stays as it is. Upgrade with LOCK_ARGS="--upgrade-package django" (or "--upgrade").
+# Needs uv on the PATH (pipx install uv), not in the project's virtualenv.
+UV ?= uv
+LOCK_ARGS ?=
+LOCK = $(UV) pip compile pyproject.toml --quiet --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+lock:
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -c requirements.lock -o requirements-dev.lock
