@@ -28,3 +28,17 @@ def trials_for(trials_by_rule, rule):
     """The names of the open trials linked to a finding's rule; none where the page gives no register
     (a patient's own page: no board)."""
     return (trials_by_rule or {}).get(rule, [])
+
+
+@register.filter
+def finding_text(finding):
+    """A finding's message without the "T8: " that opens it when the lesion's badge already names it.
+    Rules word each lesion's message so that it stands alone (snapshot, export); on a page the label
+    is shown beside it, once."""
+    get = finding.get if isinstance(finding, dict) else lambda key: getattr(finding, key, None)
+    message, lesion = get("message") or "", get("lesion")
+    if lesion:
+        for separator in (" : ", ": "):
+            if message.startswith(lesion + separator):
+                return message[len(lesion) + len(separator) :]
+    return message

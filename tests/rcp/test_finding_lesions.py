@@ -56,14 +56,16 @@ def test_the_lesion_is_named_beside_its_finding_on_every_screen(client_for, chai
     for where, url in pages.items():
         item = finding_item(client.get(url).content.decode(), "BILSKY-HIGH")
         assert 'data-lesion="T11"' in item and '<span class="finding-lesion badge">T11</span>' in item, where
+        message = item[item.index('class="finding-message">') :]
+        assert "T11" not in message[: message.index("</span>")], where  # named once, by its badge
 
 
 def test_the_lesion_is_named_beside_its_finding_in_the_dossier_pdf_and_the_minute(client_for, chair, case):
     client = client_for(chair)
     response = client.get(reverse("rcp:meeting_dossier_pdf", args=[case.meeting.pk]))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    # The label, then the message (which names its lesion too).
-    assert "T11 T11 : grade de Bilsky 3 : compression" in " ".join(text.split())
+    # The label once, then the message without the label that opens it when it stands alone.
+    assert "T11 Grade de Bilsky 3 : compression" in " ".join(text.split())
     client.post(
         reverse("rcp:decision", args=[case.pk]),
         {
@@ -80,4 +82,5 @@ def test_the_lesion_is_named_beside_its_finding_in_the_dossier_pdf_and_the_minut
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(minute.pdf))).pages).split()
     )
-    assert "[T11] T11 : grade de Bilsky 3 : compression" in text
+    assert "[T11] Grade de Bilsky 3 : compression" in text
+    assert finding["message"].startswith("T11 : grade de Bilsky 3")  # the snapshot's message stands alone
