@@ -3,10 +3,11 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from scoring import formulas
@@ -37,11 +38,17 @@ class RecordForm(forms.ModelForm):
                 )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*[self._fieldset(legend, rows) for legend, rows in self.fieldsets])
+        self.lay_out(self.fieldsets)
+
+    def lay_out(self, fieldsets):
+        self.helper.layout = Layout(*[self._fieldset(legend, rows) for legend, rows in fieldsets])
 
     @staticmethod
     def _fieldset(legend, rows):
         parts = []
+        if rows and isinstance(rows[0], HTML):  # a fieldset's explanation, before its fields
+            parts.append(rows[0])
+            rows = rows[1:]
         for row in rows:
             names = row if isinstance(row, tuple) else (row,)
             width = max(12 // len(names), 3)
@@ -388,69 +395,100 @@ class MetastaticSiteForm(RecordForm):
 
 
 class TreatmentForm(RecordForm):
+    """A treatment and, for a radiotherapy, a surgery or a procedure, the patient's lesions it treats,
+    each with its own outcome: one surgery may fix a femur and resect a rib."""
+
     fieldsets = [
         (_("Treatment"), [("category", "name"), ("start_date", "end_date"), "target"]),
         (_("Systemic or bone-modifying agent"), [("systemic_class", "bone_agent")]),
         (_("Radiotherapy"), [("rt_dose_gy", "rt_fractions"), ("rt_technique", "rt_intent")]),
         (_("Surgery or interventional radiology"), [("surgery_type", "ir_procedure")]),
-        (_("Lesions treated"), [("treated_lesions", "outcome")]),
+        # (_("Lesions treated"), one row per lesion), added in __init__
         (_("Notes"), ["notes"]),
     ]
 
-    treated_lesions = forms.ModelMultipleChoiceField(
-        label=_("lesions treated"),
-        queryset=m.TrackedLesion.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Radiotherapy, surgery or interventional radiology: the patient's lesions it treats."),
-    )
-    outcome = forms.ChoiceField(
-        label=_("outcome for these lesions"),
-        choices=c.LesionOutcome.choices,
-        initial=c.LesionOutcome.TREATED,
-        required=False,
-        help_text=_("Surgery or interventional radiology: whether it left them stabilised or resected."),
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        lesions = self.fields["treated_lesions"]
-        lesions.queryset = m.TrackedLesion.objects.filter(patient_id=self.instance.patient_id)
-        lesions.label_from_instance = lambda tracked: tracked.site_label
-        if self.instance.pk:
-            links = list(self.instance.treated_lesions.all())
-            lesions.initial = [link.lesion_id for link in links]
-            outcomes = {link.outcome for link in links}
-            if len(outcomes) == 1:
-                self.fields["outcome"].initial = outcomes.pop()
+        from .facts import order_and_label
+
+        # Only this patient's lesions have a control: another patient's lesion cannot be posted.
+        self.treatable = order_and_label(m.TrackedLesion.objects.filter(patient_id=self.instance.patient_id))
+        links = (
+            {link.lesion_id: link for link in self.instance.treated_lesions.all()} if self.instance.pk else {}
+        )
+        rows = []
+        for lesion in self.treatable:
+            link = links.get(lesion.pk)
+            self.fields[self.ticked_name(lesion)] = forms.BooleanField(
+                label=lesion.label, required=False, initial=link is not None
+            )
+            self.fields[self.outcome_name(lesion)] = forms.ChoiceField(
+                label=_("What it did to %(lesion)s") % {"lesion": lesion.label},
+                choices=c.LesionOutcome.choices,
+                initial=link.outcome if link else c.LesionOutcome.TREATED,
+                required=False,
+            )
+            rows.append((self.ticked_name(lesion), self.outcome_name(lesion)))
+        explanation = (
+            _(
+                "Tick the lesions a radiotherapy, a surgery or a procedure treats. A surgery or a "
+                "procedure may leave each one stabilised or resected; a radiotherapy treats it only."
+            )
+            if rows
+            else _("No lesion is recorded for this patient: add an imaging exam and its lesions first.")
+        )
+        lesions = (
+            _("Lesions treated"),
+            [HTML(format_html('<p class="form-text">{}</p>', explanation)), *rows],
+        )
+        self.lay_out([*self.fieldsets[:-1], lesions, self.fieldsets[-1]])
+
+    @staticmethod
+    def ticked_name(lesion):
+        return f"lesion_{lesion.pk}"
+
+    @staticmethod
+    def outcome_name(lesion):
+        return f"outcome_{lesion.pk}"
 
     def clean(self):
         cleaned = super().clean()
-        category, lesions = cleaned.get("category"), cleaned.get("treated_lesions")
-        outcome = cleaned.get("outcome") or c.LesionOutcome.TREATED
-        cleaned["outcome"] = outcome
-        if lesions and category not in m.Treatment.LOCAL:
-            self.add_error(
-                "treated_lesions", _("Only a radiotherapy, a surgery or a procedure treats lesions.")
-            )
-        if outcome != c.LesionOutcome.TREATED:
-            if category not in m.Treatment.WITH_OUTCOME:
-                self.add_error("outcome", _("Only a surgery or a procedure stabilises or resects a lesion."))
-            elif not lesions:
-                self.add_error("outcome", _("Choose the lesions it stabilised or resected."))
+        category = cleaned.get("category")
+        self.outcomes = {}  # {lesion: outcome} of the lesions ticked
+        for lesion in self.treatable:
+            ticked = cleaned.get(self.ticked_name(lesion))
+            outcome = cleaned.get(self.outcome_name(lesion)) or c.LesionOutcome.TREATED
+            if not ticked:
+                if outcome != c.LesionOutcome.TREATED:  # never guess that an untick was a slip
+                    self.add_error(
+                        self.outcome_name(lesion),
+                        _("Tick %(lesion)s to record what the treatment did to it.")
+                        % {"lesion": lesion.label},
+                    )
+                continue
+            if category and category not in m.Treatment.LOCAL:
+                self.add_error(
+                    self.ticked_name(lesion),
+                    _("Only a radiotherapy, a surgery or a procedure treats lesions."),
+                )
+            elif category and outcome != c.LesionOutcome.TREATED and category not in m.Treatment.WITH_OUTCOME:
+                self.add_error(
+                    self.outcome_name(lesion),
+                    _("Only a surgery or a procedure stabilises or resects a lesion."),
+                )
+            self.outcomes[lesion] = outcome
         return cleaned
 
     def save_links(self, *, user):
-        """Link the saved treatment to the lesions chosen (patients.services.link_treated_lesions)."""
+        """Link the saved treatment to the lesions ticked, each with its outcome
+        (patients.services.link_treated_lesions), in the transaction of the treatment's save."""
         from .services import link_treated_lesions
 
-        lesions = list(self.cleaned_data.get("treated_lesions") or [])
-        outcome = self.cleaned_data.get("outcome") or c.LesionOutcome.TREATED
         link_treated_lesions(
             treatment=self.instance,
-            lesions=lesions,
+            lesions=list(self.outcomes),
             user=user,
-            outcomes={lesion.pk: outcome for lesion in lesions},
+            outcomes={lesion.pk: outcome for lesion, outcome in self.outcomes.items()},
         )
 
     class Meta:
@@ -481,3 +519,115 @@ class SkeletalEventForm(RecordForm):
         model = m.SkeletalEvent
         fields = ["kind", "date", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+# Corrections of a tracked lesion (patients.services): each form parses; the service decides and writes.
+
+
+class CorrectionForm(forms.Form):
+    """A form of the lesion correction page: fields laid out from `fieldsets`, and the reason the
+    history keeps."""
+
+    fieldsets: list = []
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=100,  # patients.services.REASON_MAX_LENGTH: the history's column
+        help_text=_("Kept in the history of changes, 100 characters at most."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form has its token
+        self.helper.layout = Layout(*[RecordForm._fieldset(legend, rows) for legend, rows in self.fieldsets])
+
+    def add_service_errors(self, error: ValidationError):
+        """Show a service's ValidationError beside the fields it names (else at the top)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class LesionSiteForm(CorrectionForm):
+    """Where the lesion is (the skeletal taxonomy) and where it stands, corrected by hand."""
+
+    SITE_FIELDS = ("site", "vertebral_level", "rib_number", "side")
+    fieldsets = [
+        (_("Site"), [("site", "vertebral_level"), ("rib_number", "side")]),
+        (_("Status"), ["status"]),
+        (_("Reason"), ["reason"]),
+    ]
+
+    def __init__(self, *args, lesion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lesion = lesion
+        for name in (*self.SITE_FIELDS, "status"):
+            field = m.TrackedLesion._meta.get_field(name).formfield()
+            field.initial = getattr(lesion, name)
+            self.fields[name] = field
+        self.fields["status"].help_text = _(
+            "Set by hand only to correct the record: a surgery or a procedure sets it on its form."
+        )
+        self.order_fields([*self.SITE_FIELDS, "status", "reason"])
+
+    def clean(self):
+        cleaned = super().clean()
+        names = (*self.SITE_FIELDS, "status")
+        if not self.errors and all(
+            (cleaned.get(name) or None) == (getattr(self.lesion, name) or None) for name in names
+        ):
+            raise ValidationError(_("Nothing to correct: change the site or the status."))
+        return cleaned
+
+
+class LesionMergeForm(CorrectionForm):
+    """Another lesion of the patient found to be this one: it is merged into this one."""
+
+    fieldsets = [(_("Duplicate"), ["absorbed", "same_lesion", "reason"])]
+
+    absorbed = forms.TypedChoiceField(label=_("Lesion to merge into this one"), coerce=int)
+    same_lesion = forms.BooleanField(label=_("It is the same lesion as this one"))
+
+    def __init__(self, *args, lesion, others, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.others = {other.pk: other for other in others}
+        absorbed = self.fields["absorbed"]
+        absorbed.choices = [("", "---------"), *[(other.pk, other.label) for other in others]]
+        absorbed.help_text = _(
+            "Its observations, treatments and saved scores move to %(lesion)s; it is then deleted. "
+            "%(lesion)s keeps its site."
+        ) % {"lesion": lesion.label}
+        self.order_fields(["absorbed", "same_lesion", "reason"])
+
+    def clean_absorbed(self):
+        return self.others[self.cleaned_data["absorbed"]]
+
+
+class ObservationMoveForm(CorrectionForm):
+    """An exam's observation filed under this lesion that belongs to another lesion of the patient."""
+
+    fieldsets = [(_("Move an observation"), [("observation", "lesion"), "reason"])]
+
+    observation = forms.TypedChoiceField(label=_("Observation"), coerce=int)
+    lesion = forms.TypedChoiceField(label=_("File it under the lesion"), coerce=int)
+
+    def __init__(self, *args, observations, others, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.observations = {observation.pk: observation for observation in observations}
+        self.others = {other.pk: other for other in others}
+        self.fields["observation"].choices = [
+            ("", "---------"),
+            *[(o.pk, f"{o.exam} — {o.get_lesion_type_display()}") for o in observations],
+        ]
+        self.fields["lesion"].choices = [("", "---------"), *[(other.pk, other.label) for other in others]]
+        self.order_fields(["observation", "lesion", "reason"])
+
+    def clean_observation(self):
+        return self.observations[self.cleaned_data["observation"]]
+
+    def clean_lesion(self):
+        return self.others[self.cleaned_data["lesion"]]

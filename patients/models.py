@@ -13,9 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Collate
+from django.dispatch import receiver
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from rcp.accounts.scoping import centre_mismatches
 from scoring import ScoreInputError, formulas, registry
@@ -573,9 +575,26 @@ class ImagingExam(ClinicalRecord):
         return f"{self.get_modality_display()} — {self.date:%d/%m/%Y}"
 
 
+class TrackedLesionHistory(models.Model):
+    """What a tracked lesion's history rows record beyond the lesion's own fields."""
+
+    merged_into = models.PositiveIntegerField(
+        _("merged into"),
+        null=True,
+        blank=True,
+        help_text=_("On the row of a lesion deleted by a merge: the id of the lesion it was merged into."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class TrackedLesion(models.Model):
     """A bone lesion of the patient, followed over time: where it is, where it stands after treatment,
-    and the pain attributed to it. Each imaging exam records its observation of it (LesionObservation)."""
+    and the pain attributed to it. Each imaging exam records its observation of it (LesionObservation).
+
+    A service that deletes a lesion by merging it sets `_merged_into` (the kept lesion's id) before the
+    delete, as it sets `_history_user`: the history row of the deletion keeps it."""
 
     patient = models.ForeignKey(
         Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="tracked_lesions"
@@ -636,7 +655,7 @@ class TrackedLesion(models.Model):
         validators=CLINICAL_DATE,
         help_text=_("Date the pain of this lesion was assessed."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TrackedLesionHistory])
 
     class Meta:
         verbose_name = _("tracked lesion")
@@ -738,6 +757,10 @@ class TrackedLesion(models.Model):
             None,
         )
 
+    @property
+    def pain_known(self) -> bool:
+        return self.pain_nrs is not None or self.pain_mechanical is not None
+
     def clean(self):
         errors = {}
         if self.is_spinal and not self.vertebral_level:
@@ -754,6 +777,11 @@ class TrackedLesion(models.Model):
             errors["pain_date"] = _("Give the date the pain was assessed.")
         if errors:
             raise ValidationError(errors)
+
+
+@receiver(pre_create_historical_record, sender=TrackedLesion.history.model)
+def _record_merge(sender, instance, history_instance, **kwargs):
+    history_instance.merged_into = getattr(instance, "_merged_into", None)
 
 
 class LesionObservation(models.Model):

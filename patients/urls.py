@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/exam/<int:exam_pk>/lesions/add/", views.lesion_edit, name="lesion_add"),
     path("<int:pk>/observations/<int:lesion_pk>/", views.lesion_edit, name="lesion_edit"),
     path("<int:pk>/lesions/<int:lesion_pk>/", views.lesion_detail, name="lesion_detail"),
+    path("<int:pk>/lesions/<int:lesion_pk>/correct/", views.lesion_correct, name="lesion_correct"),
     path("<int:pk>/scores/<slug:slug>/", score_views.score_form, name="score"),
     path("<int:pk>/lesions/<int:lesion_pk>/scores/<slug:slug>/", score_views.score_form, name="lesion_score"),
     path("<int:pk>/<slug:kind>/add/", views.record_edit, name="record_add"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from . import models as m
 from .access import can_write, get_patient_for_user, require_write
 from .history import patient_history
 from .record import PatientRecord
-from .services import save_record, set_lesion_pain
+from .services import correct_lesion, merge_lesions, move_observation, save_record, set_lesion_pain
 
 PAGE_SIZE = 25
 
@@ -199,6 +200,86 @@ def lesion_detail(request, pk, lesion_pk):
     return render(
         request, "patients/lesion_detail.html", context, status=400 if form and form.errors else 200
     )
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once
+def lesion_correct(request, pk, lesion_pk):
+    """Correct a tracked lesion by hand, with a reason kept in the history: its site and status, a
+    duplicate merged into it, an observation filed under it that belongs to another lesion."""
+    record = PatientRecord.load(request.user, pk)  # another centre's patient: 404 first
+    require_write(request.user)
+    patient = record.patient
+    lesion = next((lesion for lesion in record.lesions if lesion.pk == lesion_pk), None)
+    if lesion is None:
+        raise Http404
+    others = [other for other in record.lesions if other.pk != lesion.pk]
+    observations = lesion.observations_newest_first
+    action = request.POST.get("action") if request.method == "POST" else None
+    data = request.POST if action else None
+    site_form = forms.LesionSiteForm(data if action == "site" else None, lesion=lesion, prefix="site")
+    merge_form = (
+        forms.LesionMergeForm(
+            data if action == "merge" else None, lesion=lesion, others=others, prefix="merge"
+        )
+        if others
+        else None
+    )
+    move_form = (
+        forms.ObservationMoveForm(
+            data if action == "move" else None, observations=observations, others=others, prefix="move"
+        )
+        if others and observations
+        else None
+    )
+    posted = {"site": site_form, "merge": merge_form, "move": move_form}.get(action)
+    if action and posted is None:
+        raise Http404
+    if posted is not None and posted.is_valid():
+        cleaned, user = posted.cleaned_data, request.user
+        try:
+            if posted is site_form:
+                corrected = correct_lesion(
+                    lesion=lesion, **{name: cleaned[name] for name in posted.SITE_FIELDS},
+                    status=cleaned["status"], reason=cleaned["reason"], user=user,
+                )  # fmt: skip
+                messages.success(request, _("Lesion %(label)s corrected.") % {"label": corrected.site_label})
+                if any(other.site_key == corrected.site_key for other in others):
+                    messages.info(
+                        request,
+                        _("Another lesion of this patient is at this site: merge them if they are the same."),
+                    )
+            elif posted is merge_form:
+                merge_lesions(kept=lesion, absorbed=cleaned["absorbed"], reason=cleaned["reason"], user=user)
+                messages.success(
+                    request,
+                    _("Lesion %(absorbed)s merged into %(kept)s.")
+                    % {"absorbed": cleaned["absorbed"].label, "kept": lesion.label},
+                )
+            else:
+                move_observation(
+                    observation=cleaned["observation"],
+                    lesion=cleaned["lesion"],
+                    reason=cleaned["reason"],
+                    user=user,
+                )
+                messages.success(
+                    request, _("Observation moved to %(label)s.") % {"label": cleaned["lesion"].label}
+                )
+            return redirect("patients:lesion_detail", pk=patient.pk, lesion_pk=lesion.pk)
+        except ValidationError as error:
+            posted.add_service_errors(error)
+    log_access(request, Kind.RECORD, patient=patient, what=f"lesion_correct={lesion.pk}")
+    context = {
+        "patient": patient,
+        "lesion": lesion,
+        "site_form": site_form,
+        "merge_form": merge_form,
+        "move_form": move_form,
+        "title": _("Correct the lesion %(label)s") % {"label": lesion.label},
+    }
+    status = 400 if posted is not None and posted.errors else 200
+    return render(request, "patients/lesion_correct.html", context, status=status)
 
 
 def history(request, pk):

@@ -68,37 +68,126 @@ def test_bilsky_on_a_ct_is_refused_beside_the_field(client_for, clinician, patie
     assert response.status_code == 400 and "bilsky" in response.context["form"].errors
 
 
-def test_a_surgery_links_the_lesions_it_treats_and_marks_them_stabilised(client_for, clinician, patient):
+def test_a_surgery_gives_each_lesion_it_treats_its_own_outcome(client_for, clinician, patient):
     exam = ExamFactory(patient=patient)
     humerus = LesionFactory(
         exam=exam, site="humerus_shaft", vertebral_level="", side="right", fracture=True
     ).lesion
+    rib = LesionFactory(exam=exam, site="rib", vertebral_level="", rib_number=6, side="right").lesion
     spine = LesionFactory(exam=exam, vertebral_level="L2").lesion
-    stranger = LesionFactory(exam=ExamFactory(patient=PatientFactory(centre=patient.centre))).lesion
     url = reverse("patients:record_add", args=[patient.pk, "treatment"])
-    data = {"category": "surgery", "surgery_type": "osteosynthesis", "start_date": ago(5).isoformat(),
-            "treated_lesions": [humerus.pk], "outcome": "stabilised"}  # fmt: skip
-    client = client_for(clinician)
-    response = client.post(url, {**data, "treated_lesions": [stranger.pk]})
-    assert response.status_code == 400 and "treated_lesions" in response.context["form"].errors
-    assert client.post(url, data).status_code == 302
+    response = client_for(clinician).post(
+        url,
+        {"category": "surgery", "surgery_type": "osteosynthesis", "start_date": ago(5).isoformat(),
+         f"lesion_{humerus.pk}": "on", f"outcome_{humerus.pk}": "stabilised",
+         f"lesion_{rib.pk}": "on", f"outcome_{rib.pk}": "resected",
+         f"outcome_{spine.pk}": "treated"},
+    )  # fmt: skip
+    assert response.status_code == 302
     treatment = m.Treatment.objects.get(patient=patient)
-    assert list(treatment.lesions.all()) == [humerus]
-    humerus.refresh_from_db()
-    spine.refresh_from_db()
-    assert (humerus.status, spine.status) == ("stabilised", "active")
+    assert dict(treatment.treated_lesions.values_list("lesion_id", "outcome")) == {
+        humerus.pk: "stabilised",
+        rib.pk: "resected",
+    }
+    statuses = dict(m.TrackedLesion.objects.values_list("pk", "status"))
+    assert statuses == {humerus.pk: "stabilised", rib.pk: "resected", spine.pk: "active"}
+    assert treatment.treated_lesions.first().history.first().history_user == clinician
 
 
-def test_a_radiotherapy_cannot_stabilise_a_lesion(client_for, clinician, patient):
-    rib = LesionFactory(
-        exam=ExamFactory(patient=patient), site="rib", vertebral_level="", rib_number=8, side="left"
+def test_the_treatment_form_labels_each_lesion_and_its_outcome_and_shows_them_again_on_edit(
+    client_for, clinician, patient
+):
+    from patients.services import link_treated_lesions
+    from tests.factories import TreatmentFactory
+
+    femur = LesionFactory(exam=ExamFactory(patient=patient), site="femur_shaft", vertebral_level="",
+                          side="left").lesion  # fmt: skip
+    surgery = TreatmentFactory(patient=patient, category="surgery", systemic_class="",
+                               surgery_type="osteosynthesis")  # fmt: skip
+    link_treated_lesions(
+        treatment=surgery, lesions=[femur], user=clinician, outcomes={femur.pk: "stabilised"}
     )
+    url = reverse("patients:record_edit", args=[patient.pk, "treatment", surgery.pk])
+    response = client_for(clinician).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    form = response.context["form"]
+    assert form[f"lesion_{femur.pk}"].value() is True
+    assert form[f"outcome_{femur.pk}"].value() == "stabilised"
+    page = response.content.decode()
+    # each control has its own label, tied to it by its id
+    assert f'<label for="id_lesion_{femur.pk}"' in page and f'for="id_outcome_{femur.pk}"' in page
+    assert "What it did to Femur — shaft (left)" in page
+
+
+def test_another_patients_lesion_cannot_be_linked_to_a_treatment(client_for, clinician, patient):
+    stranger = LesionFactory(exam=ExamFactory(patient=PatientFactory(centre=patient.centre))).lesion
+    response = client_for(clinician).post(
+        reverse("patients:record_add", args=[patient.pk, "treatment"]),
+        {"category": "surgery", "surgery_type": "osteosynthesis", "start_date": ago(5).isoformat(),
+         f"lesion_{stranger.pk}": "on", f"outcome_{stranger.pk}": "stabilised"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert not m.TreatedLesion.objects.exists()
+    stranger.refresh_from_db()
+    assert stranger.status == "active"
+
+
+def test_a_radiotherapy_cannot_stabilise_a_lesion_and_the_error_is_beside_that_lesion(
+    client_for, clinician, patient
+):
+    exam = ExamFactory(patient=patient)
+    rib = LesionFactory(exam=exam, site="rib", vertebral_level="", rib_number=8, side="left").lesion
+    spine = LesionFactory(exam=exam, vertebral_level="T9").lesion
     response = client_for(clinician).post(
         reverse("patients:record_add", args=[patient.pk, "treatment"]),
         {"category": "radiotherapy", "rt_dose_gy": "30", "rt_fractions": "10", "rt_technique": "sbrt",
-         "start_date": ago(5).isoformat(), "treated_lesions": [rib.lesion_id], "outcome": "stabilised"},
+         "start_date": ago(5).isoformat(), f"lesion_{rib.pk}": "on", f"outcome_{rib.pk}": "stabilised",
+         f"lesion_{spine.pk}": "on", f"outcome_{spine.pk}": "treated"},
     )  # fmt: skip
-    assert response.status_code == 400 and "outcome" in response.context["form"].errors
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == [f"outcome_{rib.pk}"]
+    assert (form["rt_dose_gy"].value(), form[f"lesion_{spine.pk}"].value()) == ("30", True)  # nothing lost
+    assert not m.Treatment.objects.exists()
+
+
+def test_an_outcome_for_a_lesion_not_ticked_is_refused_not_guessed(client_for, clinician, patient):
+    femur = LesionFactory(exam=ExamFactory(patient=patient), site="femur_shaft", vertebral_level="",
+                          side="left").lesion  # fmt: skip
+    response = client_for(clinician).post(
+        reverse("patients:record_add", args=[patient.pk, "treatment"]),
+        {"category": "surgery", "surgery_type": "osteosynthesis", "start_date": ago(5).isoformat(),
+         f"outcome_{femur.pk}": "stabilised"},
+    )  # fmt: skip
+    assert response.status_code == 400 and f"outcome_{femur.pk}" in response.context["form"].errors
+    assert not m.Treatment.objects.exists()
+
+
+def test_a_systemic_treatment_treats_no_lesion(client_for, clinician, patient):
+    t9 = LesionFactory(exam=ExamFactory(patient=patient), vertebral_level="T9").lesion
+    response = client_for(clinician).post(
+        reverse("patients:record_add", args=[patient.pk, "treatment"]),
+        {"category": "systemic", "systemic_class": "targeted", "start_date": ago(5).isoformat(),
+         f"lesion_{t9.pk}": "on"},
+    )  # fmt: skip
+    assert response.status_code == 400 and f"lesion_{t9.pk}" in response.context["form"].errors
+
+
+def test_a_failed_link_saves_no_treatment(client_for, clinician, patient, monkeypatch):
+    """The treatment and its links are one transaction: a link that fails leaves no treatment."""
+    from patients import services
+
+    t9 = LesionFactory(exam=ExamFactory(patient=patient), vertebral_level="T9").lesion
+
+    def fail(**kwargs):
+        raise RuntimeError("link failed")
+
+    monkeypatch.setattr(services, "link_treated_lesions", fail)
+    with pytest.raises(RuntimeError):
+        client_for(clinician).post(
+            reverse("patients:record_add", args=[patient.pk, "treatment"]),
+            {"category": "radiotherapy", "rt_dose_gy": "8", "rt_fractions": "1",
+             "start_date": ago(5).isoformat(), f"lesion_{t9.pk}": "on"},
+        )  # fmt: skip
     assert not m.Treatment.objects.exists()
 
 
