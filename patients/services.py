@@ -109,3 +109,19 @@ def set_lesion_pain(*, form, record, user):
         fresh = PatientRecord(PatientRecord.queryset().get(pk=record.patient.pk))
         tracked = next(row for row in fresh.lesions if row.pk == lesion.pk)
         return refresh_lesion_scores(record=fresh, lesion=tracked, user=user)
+
+
+def save_observation(*, form, user):
+    """Save an exam's observation of a lesion (a valid LesionObservationForm, new or corrected) and
+    recompute that lesion's saved scores with it: one transaction attributed to `user`, the patient's last
+    activity marked. The patient page and presentation mode both save through here, so a lesion edited
+    from either ends the same."""
+    from .record import PatientRecord
+
+    with transaction.atomic():
+        patient = form.instance.exam.patient
+        observation = save_record(form, user=user, patient=patient)
+        record = PatientRecord(PatientRecord.queryset().get(pk=patient.pk))
+        tracked = next(row for row in record.lesions if row.pk == observation.lesion_id)
+        refresh_lesion_scores(record=record, lesion=tracked, user=user)
+    return observation
