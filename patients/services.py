@@ -282,4 +282,19 @@ def move_observation(*, observation, lesion, reason, user):
         _save(observation, user=user, reason=reason, update_fields=["lesion"])
         _touch(lesion.patient_id)
         _refresh_scores(patient_id=lesion.patient_id, lesion_ids={previous, lesion.pk}, user=user)
+
+
+def save_observation(*, form, user):
+    """Save an exam's observation of a lesion (a valid LesionObservationForm, new or corrected) and
+    recompute that lesion's saved scores with it: one transaction attributed to `user`, the patient's last
+    activity marked. The patient page and presentation mode both save through here, so a lesion edited
+    from either ends the same."""
+    from .record import PatientRecord
+
+    with transaction.atomic():
+        patient = form.instance.exam.patient
+        observation = save_record(form, user=user, patient=patient)
+        record = PatientRecord(PatientRecord.queryset().get(pk=patient.pk))
+        tracked = next(row for row in record.lesions if row.pk == observation.lesion_id)
+        refresh_lesion_scores(record=record, lesion=tracked, user=user)
     return observation

@@ -15,7 +15,14 @@ from . import models as m
 from .access import can_write, get_patient_for_user, require_write
 from .history import patient_history
 from .record import PatientRecord
-from .services import correct_lesion, merge_lesions, move_observation, save_record, set_lesion_pain
+from .services import (
+    correct_lesion,
+    merge_lesions,
+    move_observation,
+    save_observation,
+    save_record,
+    set_lesion_pain,
+)
 
 PAGE_SIZE = 25
 
@@ -159,7 +166,7 @@ def lesion_edit(request, pk, exam_pk=None, lesion_pk=None):
         title = _("Edit the bone lesion — %(exam)s") % {"exam": lesion.exam}
     form = forms.LesionObservationForm(request.POST or None, instance=lesion)
     if request.method == "POST" and form.is_valid():
-        save_record(form, user=request.user, patient=patient)
+        save_observation(form=form, user=request.user)
         messages.success(request, _("Bone lesion saved: %(site)s.") % {"site": lesion.site_label})
         if "add_another" in request.POST:
             return redirect("patients:lesion_add", pk=patient.pk, exam_pk=lesion.exam_id)

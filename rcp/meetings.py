@@ -1,5 +1,5 @@
-"""The life of a meeting: started on its day, its agenda and attendance kept while it is open, closed with
-the fate of every case left without a validated decision, reopened by its chair.
+"""The life of a meeting: planned, started on its day, its attendance kept while it is open (its agenda:
+rcp.agenda), closed with the fate of every case left without a validated decision, reopened by its chair.
 
 Every write is a keyword-only function in one transaction that locks the meeting row and records the
 history user itself. Once a meeting is closed its agenda, attendance and drafts are read only: the writes
@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .boards import ensure_board
 from .models import Attendance, CaseSubmission, Decision, Meeting
 
 
@@ -58,7 +59,7 @@ def ensure_open(meeting) -> None:
         raise MeetingClosed(meeting)
 
 
-def _lock_open(meeting) -> Meeting:
+def lock_open(meeting) -> Meeting:
     """The meeting's row, locked until the end of the transaction; refused if it is closed."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     ensure_open(locked)
@@ -68,6 +69,27 @@ def _lock_open(meeting) -> Meeting:
 def _sync(target, source, *fields):
     for field in fields:
         setattr(target, field, getattr(source, field))
+
+
+# Planning ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_meeting(*, form, user) -> Meeting:
+    """Save a valid MeetingForm. A new meeting goes to the board of the user's centre, created with the
+    centre's first meeting; an existing meeting changes only while it is open."""
+    meeting = form.instance
+    if meeting.pk is None:
+        if meeting.board_id is None:
+            meeting.board = ensure_board(centre=user.centre)
+    else:
+        # The form's meeting was read before the lock: a start or a closing since then stands.
+        _sync(meeting, lock_open(meeting), "status", "closed_at")
+    meeting = form.save(commit=False)
+    meeting._history_user = user
+    meeting.save()
+    form.save_m2m()
+    return meeting
 
 
 # Starting, closing, reopening ----------------------------------------------------------------------
@@ -82,7 +104,7 @@ def can_start(meeting, now=None) -> bool:
 @transaction.atomic
 def start_meeting(*, meeting, user, now=None) -> Meeting:
     """Open the meeting: not before its day (its minutes would be dated before it). Idempotent."""
-    locked = _lock_open(meeting)
+    locked = lock_open(meeting)
     if locked.status == Meeting.Status.PLANNED:
         if not can_start(locked, now):
             raise ValidationError(
@@ -130,7 +152,7 @@ def next_meeting(meeting, *, lock=False):
     return meetings.first()
 
 
-def _carry_over_reason(outcome, meeting, target) -> str:
+def carry_over_reason(outcome, meeting, target) -> str:
     values = {"date": local_day(meeting.starts_at), "next": local_day(target.starts_at) if target else ""}
     if outcome == Outcome.POSTPONED:
         if target:
@@ -159,7 +181,7 @@ def close_meeting(*, meeting, user, outcomes, now=None) -> Meeting:
     decision ({case pk: outcome}); postponed and not-discussed cases go to the board's next planned
     meeting, else back to the waiting list, with the reason in their history. Errors are keyed
     `case_<pk>` (the closing form's fields)."""
-    locked = _lock_open(meeting)
+    locked = lock_open(meeting)
     if locked.status != Meeting.Status.IN_PROGRESS:
         raise ValidationError({NON_FIELD_ERRORS: [_("Start the meeting before closing it.")]})
     cases = list(undecided_cases(locked).select_for_update())
@@ -175,7 +197,7 @@ def close_meeting(*, meeting, user, outcomes, now=None) -> Meeting:
     target = next_meeting(locked, lock=True)
     for case in cases:
         if outcomes[case.pk] != Outcome.TO_VALIDATE:
-            _move(case, target, user=user, reason=_carry_over_reason(outcomes[case.pk], locked, target))
+            _move(case, target, user=user, reason=carry_over_reason(outcomes[case.pk], locked, target))
     locked.status = Meeting.Status.CLOSED
     locked.closed_at = now or timezone.now()
     locked._history_user = user
@@ -206,84 +228,13 @@ def reopen_meeting(*, meeting, user) -> Meeting:
     return locked
 
 
-# The agenda ----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reorder_agenda(*, meeting, ordered_ids, user) -> bool:
-    """Renumber the agenda in the order given; False (nothing changed) unless it names every case once."""
-    _lock_open(meeting)
-    cases = {case.pk: case for case in meeting.agenda().select_for_update()}
-    if len(ordered_ids) != len(cases) or set(ordered_ids) != set(cases):
-        return False
-    for position, case_id in enumerate(ordered_ids, start=1):
-        case = cases[case_id]
-        if case.position != position:
-            case.position = position
-            case._history_user = user
-            case.save(update_fields=["position"])
-    return True
-
-
-@transaction.atomic
-def add_waiting_cases(*, meeting, cases, user) -> int:
-    """Put the waiting cases (a queryset) on the meeting's agenda, oldest first."""
-    _lock_open(meeting)
-    position = meeting.next_position()
-    added = 0
-    waiting = cases.filter(status=CaseSubmission.Status.SUBMITTED).select_for_update(of=("self",))
-    for case in waiting.order_by("submitted_at", "pk"):
-        case.meeting, case.status, case.position = meeting, CaseSubmission.Status.SCHEDULED, position
-        case._history_user = user
-        case.save(update_fields=["meeting", "status", "position"])
-        position += 1
-        added += 1
-    return added
-
-
-@transaction.atomic
-def postpone_case(*, case, meeting, user) -> CaseSubmission:
-    """Move a case from its meeting (still open) to a later one, the reason kept in its history."""
-    origin = _lock_open(case.meeting)
-    target = _lock_open(meeting)
-    case.meeting = target
-    case.position = target.next_position()
-    case.status = CaseSubmission.Status.SCHEDULED
-    case._history_user = user
-    case._change_reason = _carry_over_reason(Outcome.POSTPONED, origin, target)
-    case.save(update_fields=["meeting", "position", "status"])
-    return case
-
-
-@transaction.atomic
-def remove_case(*, case, user) -> CaseSubmission:
-    if case.meeting_id:
-        _lock_open(case.meeting)
-    case.status = CaseSubmission.Status.REMOVED
-    case._history_user = user
-    case.save(update_fields=["status"])
-    return case
-
-
-@transaction.atomic
-def mark_discussed(*, case, user, now=None) -> CaseSubmission:
-    """The board has discussed the case; without quorum it is to be presented again."""
-    meeting = _lock_open(case.meeting)
-    case.status = CaseSubmission.Status.DISCUSSED
-    case.discussed_at = now or timezone.now()
-    case.discussed_with_quorum = meeting.quorum().ok
-    case._history_user = user
-    case.save(update_fields=["status", "discussed_at", "discussed_with_quorum"])
-    return case
-
-
 # Attendance ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def set_attendance(*, meeting, present, user) -> None:
     """Tick the users present (an iterable of users); the others with a row are marked absent."""
-    _lock_open(meeting)
+    lock_open(meeting)
     present = {person.pk: person for person in present}
     existing = {a.user_id: a for a in meeting.attendances.filter(user__isnull=False)}
     for user_id, row in existing.items():
@@ -300,13 +251,13 @@ def set_attendance(*, meeting, present, user) -> None:
 @transaction.atomic
 def add_guest(*, meeting, form, user) -> Attendance:
     """Add a guest from a valid GuestForm whose instance belongs to the meeting."""
-    _lock_open(meeting)
+    lock_open(meeting)
     return form.save()
 
 
 @transaction.atomic
 def remove_guest(*, meeting, attendance_id, user) -> None:
-    _lock_open(meeting)
+    lock_open(meeting)
     meeting.attendances.filter(pk=attendance_id, user__isnull=True).delete()
 
 

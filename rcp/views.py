@@ -6,7 +6,6 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,22 +19,18 @@ from patients.access import can_write
 from patients.forms import LesionObservationForm
 from patients.models import LesionObservation
 from patients.record import PatientRecord
-from patients.services import refresh_lesion_scores, save_record
+from patients.services import save_observation, save_record
 from patients.views import RECORD_KINDS
 
-from . import forms, meetings
+from . import agenda, forms, meetings
 from .access import can_organise, can_submit, get_case_for_user, get_meeting_for_user, may_chair
 from .accounts.audit import Kind, log_access, log_accesses
 from .accounts.once import submit_once
+from .boards import centre_board
 from .dossier import corrected_scores, dossiers
 from .models import Attendance, Board, CaseSubmission, Meeting
 
 MEETINGS_PER_PAGE = 20
-
-
-def _board_for(user) -> Board:
-    board = Board.objects.filter(centre=user.centre).order_by("pk").first()
-    return board or Board.objects.create(centre=user.centre)
 
 
 def _form_page(request, form, title):
@@ -130,7 +125,8 @@ def meeting_edit(request, pk=None):
     if pk is None:
         if not can_organise(request.user):
             raise PermissionDenied
-        meeting = Meeting(board=_board_for(request.user))
+        # The centre's board, if it has one: its first meeting creates it when saved (never a GET).
+        meeting = Meeting(board=centre_board(request.user.centre))
         if may_chair(request.user):
             meeting.chair = request.user
     else:
@@ -138,7 +134,7 @@ def meeting_edit(request, pk=None):
         meetings.ensure_open(meeting)
     form = forms.MeetingForm(request.POST or None, instance=meeting, centre=request.user.centre)
     if request.method == "POST" and form.is_valid():
-        meeting = save_record(form, user=request.user)
+        meeting = meetings.save_meeting(form=form, user=request.user)
         messages.success(request, _("Meeting saved."))
         return redirect(meeting)
     title = _("New meeting") if pk is None else _("Edit the meeting")
@@ -190,14 +186,13 @@ def meeting_close(request, pk):
 
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    agenda = dossiers(request.user, _agenda_cases(meeting))
     attendances, quorum = _attendance(meeting)
     context = {
         "meeting": meeting,
         "can_start": meetings.can_start(meeting),
         "can_reopen": meetings.can_reopen(request.user, meeting),
         "closed_message": "" if meeting.is_open else meetings.closed_message(meeting),
-        "agenda": agenda,
+        "agenda": dossiers(request.user, _agenda_cases(meeting)),
         "attendances": attendances,
         "quorum": quorum,
         "attendance_form": forms.AttendanceForm(
@@ -221,14 +216,11 @@ def meeting_detail(request, pk):
 @refuse_when_closed
 def agenda_move(request, pk, case_pk, direction):
     meeting = get_meeting_for_user(request.user, pk, organise=True)
-    ids = list(meeting.agenda().values_list("pk", flat=True))
-    if case_pk not in ids or direction not in {"up", "down"}:
+    moved = direction in agenda.DIRECTIONS and agenda.move_case(
+        meeting=meeting, case_id=case_pk, direction=direction, user=request.user
+    )
+    if not moved:  # not a direction, or not a case of this agenda
         raise Http404
-    index = ids.index(case_pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(ids):
-        ids[index], ids[other] = ids[other], ids[index]
-    meetings.reorder_agenda(meeting=meeting, ordered_ids=ids, user=request.user)
     return redirect(f"{meeting.get_absolute_url()}#case-{case_pk}")
 
 
@@ -241,7 +233,7 @@ def agenda_order(request, pk):
         ids = [int(part) for part in request.POST.get("order", "").split(",") if part]
     except ValueError:
         return HttpResponseBadRequest("order")
-    if not meetings.reorder_agenda(meeting=meeting, ordered_ids=ids, user=request.user):
+    if not agenda.reorder_agenda(meeting=meeting, ordered_ids=ids, user=request.user):
         return HttpResponseBadRequest("order")
     if request.htmx:
         return HttpResponse(status=204)
@@ -253,35 +245,15 @@ def agenda_order(request, pk):
 def agenda_add_waiting(request, pk):
     meeting = get_meeting_for_user(request.user, pk, organise=True)
     waiting = CaseSubmission.objects.visible_to(request.user).filter(status=CaseSubmission.Status.SUBMITTED)
-    meetings.add_waiting_cases(meeting=meeting, cases=waiting, user=request.user)
+    agenda.add_waiting_cases(meeting=meeting, cases=waiting, user=request.user)
     return redirect(meeting)
 
 
 # Cases ----------------------------------------------------------------------------------------------
 
 
-def _schedule(case, meeting):
-    if meeting is None:
-        meeting = (
-            Meeting.objects.filter(
-                board__centre_id=case.patient.centre_id,
-                status=Meeting.Status.PLANNED,
-                starts_at__gte=timezone.now(),
-            )
-            .order_by("starts_at")
-            .first()
-        )
-    case.meeting = meeting
-    if meeting is None:
-        case.status = CaseSubmission.Status.SUBMITTED
-    else:
-        case.status = CaseSubmission.Status.SCHEDULED
-        case.position = meeting.next_position()
-        if case.is_urgent and meeting.status == Meeting.Status.IN_PROGRESS:
-            case.position = 0  # an urgent case added during the meeting comes first
-
-
 @require_http_methods(["GET", "POST"])
+@refuse_when_closed
 @submit_once
 def case_create(request):
     if not can_submit(request.user):
@@ -289,20 +261,18 @@ def case_create(request):
     initial = {"presenting_physician": request.user.pk, "patient": request.GET.get("patient")}
     form = forms.CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            case = form.save(commit=False)
-            case.urgency = form.cleaned_data["urgency"]
-            case.submitted_by = request.user
-            _schedule(case, form.cleaned_data.get("meeting"))
-            case._history_user = request.user
-            case.save()
-        if case.meeting:
-            messages.success(
-                request, _("Case submitted to the meeting %(meeting)s.") % {"meeting": case.meeting}
-            )
-            return redirect(case.meeting)
-        messages.success(request, _("Case submitted: it waits for the next meeting to be opened."))
-        return redirect("rcp:meetings")
+        try:
+            case = agenda.submit_case(form=form, user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if case.meeting:
+                messages.success(
+                    request, _("Case submitted to the meeting %(meeting)s.") % {"meeting": case.meeting}
+                )
+                return redirect(case.meeting)
+            messages.success(request, _("Case submitted: it waits for the next meeting to be opened."))
+            return redirect("rcp:meetings")
     return _form_page(request, form, _("Submit a case to the board"))
 
 
@@ -315,8 +285,7 @@ def case_edit(request, pk):
     form.fields["meeting"].disabled = True
     form.fields["patient"].disabled = True
     if request.method == "POST" and form.is_valid():
-        case.urgency = form.cleaned_data["urgency"]
-        save_record(form, user=request.user)
+        agenda.update_case(form=form, user=request.user)
         messages.success(request, _("Case saved."))
         return redirect(case.meeting or "rcp:meetings")
     return _form_page(request, form, _("Edit the case"))
@@ -332,7 +301,7 @@ def case_postpone(request, pk):
     form = forms.PostponeForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         origin = case.meeting
-        meetings.postpone_case(case=case, meeting=form.cleaned_data["meeting"], user=request.user)
+        agenda.postpone_case(case=case, meeting=form.cleaned_data["meeting"], user=request.user)
         messages.success(request, _("Case postponed to %(meeting)s.") % {"meeting": case.meeting})
         return redirect(origin)
     return _form_page(request, form, _("Postpone the case"))
@@ -342,7 +311,7 @@ def case_postpone(request, pk):
 @refuse_when_closed
 def case_remove(request, pk):
     case = get_case_for_user(request.user, pk, organise=True)
-    meetings.remove_case(case=case, user=request.user)
+    agenda.remove_case(case=case, user=request.user)
     messages.success(request, _("Case removed from the agenda."))
     return redirect(case.meeting or "rcp:meetings")
 
@@ -354,7 +323,7 @@ def case_discussed(request, pk):
     case = get_case_for_user(request.user, pk, organise=True)
     if case.meeting is None:
         raise Http404
-    meetings.mark_discussed(case=case, user=request.user)
+    agenda.mark_discussed(case=case, user=request.user)
     if not case.discussed_with_quorum:
         messages.warning(request, _("Discussed without quorum: the case must be presented again."))
     return _redirect_next(request, case.meeting.get_absolute_url())
@@ -419,9 +388,9 @@ def meeting_dossier(request, pk):
     return render(request, "rcp/meeting_dossier.html", context)
 
 
-def _log_agenda(request, kind, agenda, *, what):
+def _log_agenda(request, kind, shown, *, what):
     """One access-log row per patient whose dossier the page shows (one INSERT)."""
-    log_accesses(request, kind, [dossier.record.patient for dossier in agenda], what=what)
+    log_accesses(request, kind, [dossier.record.patient for dossier in shown], what=what)
 
 
 def _meeting_dossier_context(request, meeting):
@@ -521,13 +490,7 @@ def present_lesion(request, pk, number, lesion_pk):
         raise Http404
     form = LesionObservationForm(request.POST or None, instance=lesion)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            lesion = form.save(commit=False)
-            lesion._history_user = request.user
-            lesion.save()
-            record = PatientRecord.load(request.user, dossier.record.patient.pk)
-            tracked = next(row for row in record.lesions if row.pk == lesion.lesion_id)
-            refresh_lesion_scores(record=record, lesion=tracked, user=request.user)
+        lesion = save_observation(form=form, user=request.user)
         response = render(request, "rcp/includes/panel_saved.html", {"saved": lesion})
         return _case_changed(response, lesion=lesion.pk)
     action = reverse("rcp:present_lesion", args=[meeting.pk, number, lesion.pk])
@@ -578,7 +541,7 @@ def present_exam_lesion(request, pk, number, exam_pk):
         raise Http404
     form = LesionObservationForm(request.POST or None, instance=LesionObservation(exam=exam))
     if request.method == "POST" and form.is_valid():
-        lesion = save_record(form, user=request.user, patient=dossier.record.patient)
+        lesion = save_observation(form=form, user=request.user)
         if "add_another" in request.POST:
             fresh = LesionObservationForm(instance=LesionObservation(exam=exam))
             response = _exam_lesion_form(request, meeting, number, exam, fresh, saved=lesion)

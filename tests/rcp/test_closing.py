@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from rcp.meetings import MeetingClosed, close_meeting, local_day, reorder_agenda, start_meeting
+from rcp.agenda import reorder_agenda
+from rcp.meetings import MeetingClosed, close_meeting, local_day, start_meeting
 from rcp.models import Decision, Meeting, Minute, MinuteCounter
 from rcp.services import validate_decision
 from tests.factories import AttendanceFactory, BoardFactory, CaseFactory, MeetingFactory, UserFactory
