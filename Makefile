@@ -52,8 +52,10 @@ messages: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
+# Timings, never a pass or fail on time: the live score fragment, and the main pages' requests per second
+# as a share of a bare view's in the same run (tests/bench_pages.py, which `make test` does not collect).
 bench: $(VENV)/.installed-dev
-	$(PY) -m pytest tests/patients/test_score_benchmark.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
+	$(PY) -m pytest tests/patients/test_score_benchmark.py tests/bench_pages.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
 
 # Regenerates both locks from pyproject.toml, with hashes, for the oldest Python supported; a pin that
 # still fits stays as it is. Upgrade with LOCK_ARGS="--upgrade-package django" (or "--upgrade").

@@ -57,8 +57,6 @@ def decision_edit(request, pk):
     present = request.GET.get("present") or request.POST.get("present") or ""
     # The case number in presentation mode, put back into the redirect and the link: digits only.
     present = present if present.isascii() and present.isdigit() else None
-    [dossier] = dossiers(request.user, [case])
-    quorum = case.meeting.quorum()
     # Once the meeting is closed its draft is read only (an amendment's is not): the chair may still
     # validate it as it stands.
     draft_locked = not case.meeting.is_open and (decision is None or decision.version == 1)
@@ -130,6 +128,9 @@ def decision_edit(request, pk):
                 status = 400
                 if request.htmx:
                     return render(request, "rcp/includes/draft_saved.html", {"form": form}, status=400)
+    # Only the whole page needs the dossier: an autosave (htmx) has answered above with its fragment.
+    [dossier] = dossiers(request.user, [case])
+    quorum = case.meeting.quorum()
     proposals = form.instance.proposals if form is not None else {}
     if form is not None:
         form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.facts)

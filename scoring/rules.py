@@ -1724,14 +1724,13 @@ def evaluate(facts: Mapping[str, Any]) -> list[Finding]:
     known = _Facts(clean_facts(facts))
     findings = []
     for rule in RULES:
-        source = rule.source
         if rule.per == PATIENT:
             outcomes = [(None, rule.check(known))]
         else:
             outcomes = [(lesion.label, rule.check(known, lesion)) for lesion in known.lesions]
-        for lesion, outcome in outcomes:
-            if outcome is not None:
-                message, figures = outcome
-                findings.append(Finding(rule.id, rule.level, message, source, lesion, figures))
+        fired = [(lesion, outcome) for lesion, outcome in outcomes if outcome is not None]
+        source = rule.source if fired else ""  # rendered for the few rules that fire, not for all
+        for lesion, (message, figures) in fired:
+            findings.append(Finding(rule.id, rule.level, message, source, lesion, figures))
     findings.sort(key=lambda finding: LEVELS.index(finding.level))  # stable: table, then lesion order
     return findings

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.record import PatientRecord
 from rcp.models import Decision, Minute
 from tests.factories import (
     AssessmentFactory,
@@ -181,3 +182,22 @@ def test_an_invalid_autosave_says_which_field_and_why(client_for, chair, case, d
     html = response.content.decode()
     assert 'role="alert"' in html and "data-saved-revision" not in html
     assert 'href="#id_deviation_text"' in html
+
+
+def test_an_autosave_saves_the_draft_without_building_the_dossier(
+    client_for, chair, case, draft, monkeypatch, django_assert_max_num_queries
+):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the autosave built the dossier")
+
+    client = client_for(chair)
+    monkeypatch.setattr("rcp.decision_views.dossiers", refuse)
+    monkeypatch.setattr(PatientRecord, "load_many", refuse)
+    # Session, user, second-factor device, the user's and their groups' permissions; the case with its
+    # patient and meeting, its decisions, the centre for the follow-up physicians' choice; then, in a
+    # savepoint, the meeting (still open?), the draft locked, the immutability guard's check, the update.
+    with django_assert_max_num_queries(14):
+        response = autosave(client, case, {**PROPOSAL, "free_text": "Suite"}, draft.revision)
+    assert response.status_code == 200
+    assert f'data-saved-revision="{draft.revision + 1}"' in response.content.decode()
+    assert Decision.objects.get().free_text == "Suite"
