@@ -1,6 +1,6 @@
 """The dossier of a case, assembled from the record when it is opened (nothing copied or stored)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.utils import timezone
@@ -52,7 +52,7 @@ class CaseDossier:
 
     def reworded(self) -> "CaseDossier":
         """This dossier in the active language (PatientRecord.reworded), for the minute."""
-        return CaseDossier(self.case, self.record.reworded(), self.previous_cases)
+        return replace(self, record=self.record.reworded())
 
     @cached_property
     def gaps(self):
