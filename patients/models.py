@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from rcp.accounts.permissions import may_read_records
 from rcp.accounts.scoping import centre_mismatches
 from scoring import ScoreInputError, formulas, registry
 
@@ -44,10 +45,6 @@ def _from_1900(name, field, *, null=False):
     return models.CheckConstraint(condition=condition, name=f"patients_{name}_from_1900")
 
 
-# Reading the record (every role of the board holds it; a privacy officer does not, nor a user with no role).
-READ_PERMISSION = "patients.view_patient"
-
-
 class CentreScopedQuerySet(models.QuerySet):
     """Rows that belong to a centre through `centre_path`: a user who may read records sees their centre's,
     nobody else's."""
@@ -55,7 +52,7 @@ class CentreScopedQuerySet(models.QuerySet):
     centre_path = "centre"
 
     def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None or not user.has_perm(READ_PERMISSION):
+        if not user.is_authenticated or user.centre_id is None or not may_read_records(user):
             return self.none()
         return self.filter(**{f"{self.centre_path}_id": user.centre_id})
 

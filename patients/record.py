@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rcp.accounts.permissions import get_patient_for_user
 from scoring import ScoreInputError, registry
 from scoring.rules import LEVELS, evaluate
 
@@ -50,8 +51,6 @@ class PatientRecord:
 
     @classmethod
     def load(cls, user, pk):
-        from .access import get_patient_for_user
-
         return cls(get_patient_for_user(user, pk, queryset=cls.queryset()))
 
     @classmethod

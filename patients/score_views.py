@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from rcp.accounts.audit import Kind, log_access
 from rcp.accounts.once import submit_once
+from rcp.accounts.permissions import get_patient_for_user, may_write_records, require
 from scoring import registry
 
 from . import models as m
-from .access import can_write, get_patient_for_user, require_write
 from .prefill import known, prefill
 from .record import PatientRecord
 from .score_forms import evaluate, score_form_class
@@ -65,7 +65,7 @@ def score_form(request, pk, slug, lesion_pk=None):
     if request.method == "POST":
         form = form_class(request.POST, prefill=prefilled)
         if form.is_valid() and "save" in request.POST:
-            require_write(request.user)
+            require(may_write_records(request.user))
             with transaction.atomic():
                 m.ScoreAssessment.objects.record(
                     form.result, patient=patient, lesion=lesion, user=request.user
@@ -89,7 +89,7 @@ def score_form(request, pk, slug, lesion_pk=None):
         "score": score,
         "form": form,
         "row": record.score_row(score, lesion),
-        "can_write": can_write(request.user),
+        "can_write": may_write_records(request.user),
     }
     return render(
         request,

@@ -6,13 +6,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from rcp.accounts.audit import Kind, log_access, may_read_log, recent_accesses
+from rcp.accounts.audit import Kind, log_access, recent_accesses
 from rcp.accounts.once import submit_once
+from rcp.accounts.permissions import (
+    get_patient_for_user,
+    may_read_access_log,
+    may_submit,
+    may_write_records,
+    patients_for,
+    require,
+)
 from scoring import registry
 
 from . import forms
 from . import models as m
-from .access import can_write, get_patient_for_user, require_write
 from .history import patient_history
 from .record import PatientRecord
 from .services import (
@@ -57,23 +64,21 @@ def patient_list(request):
     query = data.get("q", "").strip()
     sort = "name" if data.get("sort") == "name" else "recent"
     patients = (
-        m.Patient.objects.visible_to(request.user)
-        .search(query)
-        .select_related("primary_tumour", "referring_physician")
+        patients_for(request.user).search(query).select_related("primary_tumour", "referring_physician")
     )
     patients = patients.alphabetical() if sort == "name" else patients.order_by("-updated_at", "-pk")
     page = Paginator(patients, PAGE_SIZE).get_page(data.get("page"))
     return render(
         request,
         "patients/patient_list.html",
-        {"page": page, "query": query, "sort": sort, "can_write": can_write(request.user)},
+        {"page": page, "query": query, "sort": sort, "can_write": may_write_records(request.user)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @submit_once
 def patient_create(request):
-    require_write(request.user)
+    require(may_write_records(request.user))
     if request.user.centre is None:
         raise Http404
     form = forms.PatientForm(request.POST or None, centre=request.user.centre)
@@ -91,9 +96,10 @@ def patient_detail(request, pk):
         "record": record,
         "patient": record.patient,
         "score_rows": record.score_rows,  # also gives each lesion its score rows
-        "can_write": can_write(request.user),
+        "can_write": may_write_records(request.user),
+        "can_submit": may_submit(request.user),
         # "Who opened this record", for a user who holds the privacy officer's permission too
-        "accesses": recent_accesses(record.patient) if may_read_log(request.user) else None,
+        "accesses": recent_accesses(record.patient) if may_read_access_log(request.user) else None,
     }
     return render(request, "patients/patient_detail.html", context)
 
@@ -185,10 +191,10 @@ def lesion_detail(request, pk, lesion_pk):
     if lesion is None:
         raise Http404
     record.score_rows  # noqa: B018 - gives the lesion its score rows
-    writer = can_write(request.user)
+    writer = may_write_records(request.user)
     form = forms.LesionPainForm(request.POST or None, instance=lesion) if writer else None
     if request.method == "POST":
-        require_write(request.user)
+        require(may_write_records(request.user))
         if form.is_valid():
             set_lesion_pain(form=form, record=record, user=request.user)
             messages.success(request, _("Pain of %(lesion)s saved.") % {"lesion": lesion.label})
@@ -215,7 +221,7 @@ def lesion_correct(request, pk, lesion_pk):
     """Correct a tracked lesion by hand, with a reason kept in the history: its site and status, a
     duplicate merged into it, an observation filed under it that belongs to another lesion."""
     record = PatientRecord.load(request.user, pk)  # another centre's patient: 404 first
-    require_write(request.user)
+    require(may_write_records(request.user))
     patient = record.patient
     lesion = next((lesion for lesion in record.lesions if lesion.pk == lesion_pk), None)
     if lesion is None:

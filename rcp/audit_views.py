@@ -9,7 +9,6 @@ import csv
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from patients.models import Patient
 
-from .accounts.audit import Kind, log_access, may_read_log
+from .accounts.audit import Kind, log_access
 from .accounts.models import AccessLog, User
+from .accounts.permissions import may_read_access_log, require
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20  # patients listed when a search matches several
@@ -89,8 +89,7 @@ def _day_start(day):
 
 
 def _rows(request):
-    if not may_read_log(request.user):
-        raise PermissionDenied
+    require(may_read_access_log(request.user))
     form = LogFilter(request.GET, user=request.user)
     rows = AccessLog.objects.visible_to(request.user).select_related("user", "patient")
     return form, (form.filter(rows) if form.is_valid() else rows.none())

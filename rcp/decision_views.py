@@ -1,18 +1,24 @@
 """Recording the board's decision, validating it into a minute, amending it, and reading the minutes."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from patients.access import get_patient_for_user
-
-from .access import can_submit, can_validate, get_case_for_user, get_meeting_for_user
 from .accounts.audit import Kind, log_access, log_accesses
 from .accounts.once import submit_once
+from .accounts.permissions import (
+    get_board_for_user,
+    get_case_for_user,
+    get_meeting_for_user,
+    get_patient_for_user,
+    may_record_decision,
+    may_validate,
+    require,
+)
 from .conformity import contradictions
 from .decision_forms import DecisionForm, differences
 from .dossier import dossiers
@@ -28,10 +34,6 @@ from .services import (
     validate_decision,
 )
 from .views import refuse_when_closed
-
-
-def _can_record(user) -> bool:
-    return can_submit(user) or user.has_perm("rcp.change_meeting")
 
 
 def _pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
@@ -65,8 +67,7 @@ def decision_edit(request, pk):
     conflict = None
     if request.method == "POST" and decision is None:
         # The draft was validated since the page was loaded: nothing is saved, what was typed is shown.
-        if not _can_record(request.user):
-            raise PermissionDenied
+        require(may_record_decision(request.user))
         conflict = _conflict(request.POST, case, validated[-1])
         if request.htmx:
             return render(
@@ -74,10 +75,10 @@ def decision_edit(request, pk):
             )
         status = 409
     if decision is not None:
-        if request.method == "POST" and not _can_record(request.user):
-            raise PermissionDenied
-        if "validate" in request.POST and not can_validate(request.user, case.meeting):
-            raise PermissionDenied  # a refused validation saves nothing, not even the draft
+        if request.method == "POST":
+            require(may_record_decision(request.user))
+        if "validate" in request.POST:  # a refused validation saves nothing, not even the draft
+            require(may_validate(request.user, case.meeting))
         data = request.POST or None
         if data is not None and "keep_mine" in data:  # after a conflict: save over the version shown
             data = data.copy()
@@ -142,8 +143,8 @@ def decision_edit(request, pk):
         "validated": validated,
         "quorum": quorum,
         "contradictions": contradictions(proposals, dossier.record.findings, dossier.record.facts),
-        "can_validate": can_validate(request.user, case.meeting),
-        "can_record": _can_record(request.user),
+        "can_validate": may_validate(request.user, case.meeting),
+        "can_record": may_record_decision(request.user),
         "present": present,
         "conflict": conflict,
         "draft_locked": draft_locked,
@@ -211,8 +212,7 @@ def decision_amend(request, pk):
     decision = get_object_or_404(
         Decision.objects.visible_to(request.user).select_related("case__meeting"), pk=pk
     )
-    if not can_validate(request.user, decision.case.meeting):
-        raise PermissionDenied
+    require(may_validate(request.user, decision.case.meeting))
     amend_decision(decision=decision, user=request.user)
     messages.info(request, _("Amendment started: change the decision, give the reason, then validate."))
     return redirect("rcp:decision", pk=decision.case_id)
@@ -337,22 +337,12 @@ def patient_minutes(request, pk):
     return render(request, template, {"patient": patient, "groups": groups})
 
 
-def _trials_board(request, pk):
-    """The board whose trial register the user keeps: 404 for another centre's, 403 without the role."""
-    from .models import Board
-
-    board = get_object_or_404(Board, pk=pk, centre=request.user.centre)
-    if not request.user.has_perm("rcp.change_meeting"):
-        raise PermissionDenied
-    return board
-
-
 @require_http_methods(["GET", "POST"])
 @submit_once
 def trials(request, pk):
     from .forms import TrialForm
 
-    board = _trials_board(request, pk)
+    board = get_board_for_user(request.user, pk, organise=True)
     form = TrialForm(request.POST or None, instance=Trial(board=board))
     if request.method == "POST":
         if "toggle" in request.POST:
@@ -377,7 +367,7 @@ def trials(request, pk):
 def trial_edit(request, pk, trial_pk):
     from .forms import TrialForm
 
-    board = _trials_board(request, pk)
+    board = get_board_for_user(request.user, pk, organise=True)
     trial = get_object_or_404(Trial, pk=trial_pk, board=board)
     form = TrialForm(request.POST or None, instance=trial)
     if request.method == "POST" and form.is_valid():

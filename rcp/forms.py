@@ -10,7 +10,7 @@ from rcp.accounts.models import Specialty, User
 from scoring.rule_titles import rule_choices
 from scoring.rules import RULE_IDS
 
-from .access import chair_candidates
+from .accounts.permissions import chair_candidates
 from .meetings import outcome_choices
 from .models import FROZEN_CASE, Attendance, Board, CaseSubmission, Meeting, Trial
 

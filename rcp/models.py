@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from patients.models import CentreScopedQuerySet
 from rcp.accounts.models import Specialty
+from rcp.accounts.permissions import may_chair
 from rcp.accounts.scoping import centre_mismatches
 from scoring.rule_titles import RULE_TITLES
 from scoring.rules import RULE_IDS
@@ -207,8 +208,6 @@ class Meeting(models.Model):
         return reverse("rcp:meeting", args=[self.pk])
 
     def clean(self):
-        from .access import may_chair
-
         errors = centre_mismatches(self, "chair", "deputy")
         for name in ("chair", "deputy"):
             if name not in errors and getattr(self, f"{name}_id") and not may_chair(getattr(self, name)):

@@ -2,14 +2,14 @@
 
 import hashlib
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rcp.accounts.models import Centre
 
-from .access import can_validate
+from .accounts.permissions import may_validate, require
 from .conformity import contradictions
 from .dossier import dossiers
 from .integrity import chain_hash, next_link
@@ -101,8 +101,7 @@ def validate_decision(*, decision, user) -> Minute:
         .get(pk=decision.pk)
     )
     case = decision.case
-    if not can_validate(user, case.meeting):
-        raise PermissionDenied
+    require(may_validate(user, case.meeting))
     if not decision.is_draft:
         raise ValidationError(_("This decision is already validated."))
     now = timezone.now()
@@ -174,8 +173,7 @@ def validate_decision(*, decision, user) -> Minute:
 def amend_decision(*, decision, user) -> Decision:
     """Start an amendment: a new draft version carrying the validated content; the old one is kept. Only
     who may validate the meeting's decisions amends them."""
-    if not can_validate(user, decision.case.meeting):
-        raise PermissionDenied
+    require(may_validate(user, decision.case.meeting))
     latest = Decision.objects.select_for_update().filter(case=decision.case).order_by("-version").first()
     if latest.is_draft:
         return latest

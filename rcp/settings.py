@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rcp.accounts.context_processors.session_clock",  # static/js/session.js
+                "rcp.accounts.context_processors.permissions",  # the layout's links
             ],
             "string_if_invalid": "",
         },

@@ -4,18 +4,17 @@ import json
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from patients.access import can_write
 from patients.forms import LesionObservationForm
 from patients.models import LesionObservation
 from patients.record import PatientRecord
@@ -23,12 +22,21 @@ from patients.services import save_observation, save_record
 from patients.views import RECORD_KINDS
 
 from . import agenda, forms, meetings
-from .access import can_organise, can_submit, get_case_for_user, get_meeting_for_user, may_chair
 from .accounts.audit import Kind, log_access, log_accesses
 from .accounts.once import submit_once
+from .accounts.permissions import (
+    get_board_for_user,
+    get_case_for_user,
+    get_meeting_for_user,
+    may_chair,
+    may_organise,
+    may_submit,
+    may_write_records,
+    require,
+)
 from .boards import centre_board
 from .dossier import corrected_scores, dossiers
-from .models import Attendance, Board, CaseSubmission, Meeting
+from .models import Attendance, CaseSubmission, Meeting
 
 MEETINGS_PER_PAGE = 20
 
@@ -112,8 +120,8 @@ def meeting_list(request):
     context = {
         "page": page,
         "waiting": waiting,
-        "can_organise": can_organise(request.user),
-        "can_submit": can_submit(request.user),
+        "can_organise": may_organise(request.user),
+        "can_submit": may_submit(request.user),
     }
     return render(request, "rcp/meeting_list.html", context)
 
@@ -123,8 +131,7 @@ def meeting_list(request):
 @submit_once
 def meeting_edit(request, pk=None):
     if pk is None:
-        if not can_organise(request.user):
-            raise PermissionDenied
+        require(may_organise(request.user))
         # The centre's board, if it has one: its first meeting creates it when saved (never a GET).
         meeting = Meeting(board=centre_board(request.user.centre))
         if may_chair(request.user):
@@ -202,9 +209,9 @@ def meeting_detail(request, pk):
         "waiting": CaseSubmission.objects.visible_to(request.user)
         .filter(status=CaseSubmission.Status.SUBMITTED)
         .select_related("patient"),
-        "can_organise": can_organise(request.user),
-        "can_submit": can_submit(request.user),
-        "can_write": can_write(request.user),  # the completeness links lead to the record's forms
+        "can_organise": may_organise(request.user),
+        "can_submit": may_submit(request.user),
+        "can_write": may_write_records(request.user),  # the completeness links lead to the record's forms
     }
     return render(request, "rcp/meeting_detail.html", context)
 
@@ -256,8 +263,7 @@ def agenda_add_waiting(request, pk):
 @refuse_when_closed
 @submit_once
 def case_create(request):
-    if not can_submit(request.user):
-        raise PermissionDenied
+    require(may_submit(request.user))
     initial = {"presenting_physician": request.user.pk, "patient": request.GET.get("patient")}
     form = forms.CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -359,9 +365,7 @@ def attendance(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def board_edit(request, pk):
-    board = get_object_or_404(Board, pk=pk, centre=request.user.centre)
-    if not can_organise(request.user):
-        raise PermissionDenied
+    board = get_board_for_user(request.user, pk, organise=True)
     form = forms.BoardForm(request.POST or None, instance=board)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -460,8 +464,8 @@ def present(request, pk, number=1):
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(cases) else None,
         "quorum": meeting.quorum(),
-        "can_correct": can_write(request.user),
-        "can_organise": can_organise(request.user),
+        "can_correct": may_write_records(request.user),
+        "can_organise": may_organise(request.user),
         "panel_kinds": PANEL_KINDS,
         "refresh": refresh,  # the case part alone, with the panel's lesions out of band
     }
@@ -483,8 +487,7 @@ def _case_changed(response, **what):
 def present_lesion(request, pk, number, lesion_pk):
     """Correct a lesion from the side panel of presentation mode; the case then refreshes."""
     meeting, _cases, dossier = _presented(request, pk, number)
-    if not can_write(request.user):
-        raise PermissionDenied
+    require(may_write_records(request.user))
     lesion = next((row for row in dossier.record.observations if row.pk == lesion_pk), None)
     if lesion is None:
         raise Http404
@@ -503,8 +506,7 @@ def present_record(request, pk, number, kind):
     """Add a missing lab, assessment, imaging exam, treatment, site or event from the side panel; the
     case then refreshes. As on the patient page, a new exam goes on to its first bone lesion."""
     meeting, _cases, dossier = _presented(request, pk, number)
-    if not can_write(request.user):
-        raise PermissionDenied
+    require(may_write_records(request.user))
     if kind not in PANEL_KINDS:
         raise Http404
     patient = dossier.record.patient
@@ -534,8 +536,7 @@ def present_exam_lesion(request, pk, number, exam_pk):
     """Add a bone lesion to an imaging exam of the case's patient from the side panel (the next step
     after adding the exam, as on the patient page); the case then refreshes."""
     meeting, _cases, dossier = _presented(request, pk, number)
-    if not can_write(request.user):
-        raise PermissionDenied
+    require(may_write_records(request.user))
     exam = next((exam for exam in dossier.record.exams if exam.pk == exam_pk), None)
     if exam is None:
         raise Http404

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from . import triggers
-from .models import ACCESS_LOG_PERMISSION, AccessLog
+from .models import AccessLog
 
 Kind = AccessLog.Kind
 
@@ -88,11 +88,6 @@ def log_accesses(request, kind, patients, *, what="") -> None:
 
 
 # --- reading ------------------------------------------------------------------------------------------
-
-
-def may_read_log(user) -> bool:
-    """Holds the privacy officer's permission: reads the access log of their centre."""
-    return user.has_perm(ACCESS_LOG_PERMISSION)
 
 
 def recent_accesses(patient, limit=RECENT):

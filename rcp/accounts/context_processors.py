@@ -1,9 +1,13 @@
-"""The session's clock for static/js/session.js: time left, when to warn, whether to keep it alive."""
+"""What every page's layout needs: the session's clock for static/js/session.js, and which of its links the
+user may follow."""
+
+from functools import partial
 
 from django.conf import settings
 from django.urls import reverse
 
 from . import security
+from .permissions import may_read_access_log, may_read_records
 
 # Pages that keep the session alive while they are open and visible: a board meeting outlasts the idle
 # timeout while the projected dossier is only read.
@@ -28,4 +32,16 @@ def session_clock(request):
             ),
             "status_url": reverse("accounts:session"),
         }
+    }
+
+
+def permissions(request):
+    """The layout's links, asked of rcp.accounts.permissions as the views ask it; callables, so that a page
+    that shows no link asks nothing."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {
+        "may_read_records": partial(may_read_records, user),
+        "may_read_access_log": partial(may_read_access_log, user),
     }

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import may_read_access_log
+
 
 class Specialty(models.TextChoices):
     """The specialties of a bone-metastasis board (design.md); short stable codes."""
@@ -95,10 +97,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
-    def can_edit_clinical(self) -> bool:
-        return self.has_perm("patients.change_patient")
-
 
 class SentForm(models.Model):
     """A form that created something, by its one-time token (rcp/accounts/once.py): sent once, never
@@ -116,9 +114,6 @@ class SentForm(models.Model):
         return self.token
 
 
-ACCESS_LOG_PERMISSION = "accounts.view_accesslog"  # the privacy officer's (roles.py)
-
-
 class ImmutableLogError(Exception):
     """A row of the access log was about to change or go: the log only grows."""
 
@@ -130,7 +125,7 @@ class AccessLogQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The rows a privacy officer may read: their centre's; superusers read every centre's."""
-        if not user.is_authenticated or not user.has_perm(ACCESS_LOG_PERMISSION):
+        if not user.is_authenticated or not may_read_access_log(user):
             return self.none()
         if user.is_superuser:
             return self

@@ -39,7 +39,7 @@ SUBMIT = _perms(["add", "change"], ["casesubmission", "decision"], "rcp")
 # Meetings, agendas, attendance and the quorum rule.
 ORGANISE = _perms(["add", "change"], BOARD_MODELS, "rcp")
 # Only the chair role may be chosen as a meeting's chair or deputy, and validate or amend its decisions
-# (a custom permission of rcp.Decision; rcp.access.can_validate also requires being that meeting's chair).
+# (a custom permission of rcp.Decision; permissions.may_validate also requires being that meeting's chair).
 CHAIR = ["rcp.validate_decision"]
 # The access log of the centre (rcp.accounts.audit): read, filter, export. Nobody may change it.
 AUDIT = ["accounts.view_accesslog"]
