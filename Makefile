@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint check system-deps messages clean bench lock
+.PHONY: run test lint check system-deps messages clean bench loadtest lock
 
 # The locks carry every package's hashes: pip installs nothing else, and nothing that was altered.
 PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
@@ -56,6 +56,12 @@ clean:
 # as a share of a bare view's in the same run (tests/bench_pages.py, which `make test` does not collect).
 bench: $(VENV)/.installed-dev
 	$(PY) -m pytest tests/patients/test_score_benchmark.py tests/bench_pages.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
+
+# 50 locust users for 60 s against gunicorn with production settings on a fresh PostgreSQL database
+# (rcp_load, dropped after): prints p50/p95 per endpoint, fails if any request failed (tests/load/run).
+# Not part of `make test` or CI. LOAD_USERS, LOAD_RATE, LOAD_TIME, LOAD_DB change it.
+loadtest: $(VENV)/.installed-dev
+	VENV=$(VENV) tests/load/run
 
 # Regenerates both locks from pyproject.toml, with hashes, for the oldest Python supported; a pin that
 # still fits stays as it is. Upgrade with LOCK_ARGS="--upgrade-package django" (or "--upgrade").
