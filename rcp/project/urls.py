@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from .views import audit
+from rcp.views import audit
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="patients:list", permanent=False), name="home"),
