@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from rcp.accounts.permissions import may_read_records
-from rcp.accounts.scoping import centre_mismatches
+from rcp.accounts.scoping import CentreScopedQuerySet, centre_mismatches
 from scoring import ScoreInputError, formulas, registry
 
 from . import choices as c
@@ -43,18 +42,6 @@ def _from_1900(name, field, *, null=False):
     if null:
         condition = Q(**{f"{field}__isnull": True}) | condition
     return models.CheckConstraint(condition=condition, name=f"patients_{name}_from_1900")
-
-
-class CentreScopedQuerySet(models.QuerySet):
-    """Rows that belong to a centre through `centre_path`: a user who may read records sees their centre's,
-    nobody else's."""
-
-    centre_path = "centre"
-
-    def visible_to(self, user):
-        if not user.is_authenticated or user.centre_id is None or not may_read_records(user):
-            return self.none()
-        return self.filter(**{f"{self.centre_path}_id": user.centre_id})
 
 
 class PatientQuerySet(CentreScopedQuerySet):

@@ -12,10 +12,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patients.models import CentreScopedQuerySet
 from rcp.accounts.models import Specialty
 from rcp.accounts.permissions import may_chair
-from rcp.accounts.scoping import centre_mismatches
+from rcp.accounts.scoping import CentreScopedQuerySet, centre_mismatches
 from scoring.rule_titles import RULE_TITLES
 from scoring.rules import RULE_IDS
 

@@ -41,7 +41,7 @@ def ok(request):
 urlpatterns = [
     path("bench/ok/", ok),
     path("bench/anonymous/", login_not_required(ok)),
-    path("", include("rcp.urls")),
+    path("", include("rcp.project.urls")),
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

@@ -1,5 +1,6 @@
-"""Centre scoping for any model: which centre a row belongs to, the rows a user may choose, and the check
-that a row's related objects belong to its own centre.
+"""Centre scoping for any model: which centre a row belongs to, the rows a user may see
+(`CentreScopedQuerySet.visible_to`) or choose, and the check that a row's related objects belong to its
+own centre.
 
 A model's path to its centre is, in this order: the `centre_path` of its queryset (`visible_to`, as for
 patients, meetings, cases, decisions and minutes); `pk` for the centre itself; its own `centre` foreign
@@ -14,8 +15,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Centre
+from .permissions import may_read_records
 
 OTHER_CENTRE = _("This belongs to another centre.")
+
+
+class CentreScopedQuerySet(models.QuerySet):
+    """Rows that belong to a centre through `centre_path`: a user who may read records sees their centre's,
+    nobody else's."""
+
+    centre_path = "centre"
+
+    def visible_to(self, user):
+        if not user.is_authenticated or user.centre_id is None or not may_read_records(user):
+            return self.none()
+        return self.filter(**{f"{self.centre_path}_id": user.centre_id})
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The access log (rcp/accounts/audit.py, rcp/audit_views.py): every page that shows a patient's data
+"""The access log (rcp/accounts/audit.py, rcp/views/audit.py): every page that shows a patient's data
 writes one row, in one INSERT; a centre's privacy officer reads, filters and exports their centre's rows
 and no record; nothing can change or delete a row, not the site, the admin, the ORM or SQL (triggers, on
 SQLite and PostgreSQL)."""

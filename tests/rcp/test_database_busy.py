@@ -104,7 +104,8 @@ def test_postgresql_lock_failures_are_busy(sqlstate, busy):
 
 def test_sqlite_waits_for_the_lock_and_begins_transactions_immediately(tmp_path):
     code = (
-        "import json; from rcp import settings; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+        "import json; from rcp.project import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
     )
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin"}
     default = subprocess.run(

@@ -191,7 +191,7 @@ def test_an_autosave_saves_the_draft_without_building_the_dossier(
         raise AssertionError("the autosave built the dossier")
 
     client = client_for(chair)
-    monkeypatch.setattr("rcp.decision_views.dossiers", refuse)
+    monkeypatch.setattr("rcp.views.decisions.dossiers", refuse)
     monkeypatch.setattr(PatientRecord, "load_many", refuse)
     # Session, user, second-factor device, the user's and their groups' permissions; the case with its
     # patient and meeting, its decisions, the centre for the follow-up physicians' choice; then, in a

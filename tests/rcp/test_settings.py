@@ -18,14 +18,17 @@ def run(code, **env):
 
 
 def test_serving_without_a_secret_key_is_refused():
-    result = run("import rcp.wsgi", DJANGO_SETTINGS_MODULE="rcp.settings")
+    result = run("import rcp.project.wsgi", DJANGO_SETTINGS_MODULE="rcp.project.settings")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_serving_with_a_secret_key_starts():
     result = run(
-        "import rcp.wsgi", DJANGO_SETTINGS_MODULE="rcp.settings", SECRET_KEY="a" * 60, ALLOWED_HOSTS="x"
+        "import rcp.project.wsgi",
+        DJANGO_SETTINGS_MODULE="rcp.project.settings",
+        SECRET_KEY="a" * 60,
+        ALLOWED_HOSTS="x",
     )
     assert result.returncode == 0, result.stderr
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]  # the checkout, above rcp/project/
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -32,7 +32,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    # Management commands (makemigrations, shell…) work without a key; serving does not: rcp/wsgi.py
+    # Management commands (makemigrations, shell…) work without a key; serving does not: rcp/project/wsgi.py
     # refuses to start and `check --deploy` reports rcp.E001 unless SECRET_KEY is set (or DEBUG is on).
     SECRET_KEY = "insecure-development-key-only-for-debug" if DEBUG else get_random_secret_key()
 
@@ -83,8 +83,8 @@ MIDDLEWARE = [
     "rcp.middleware.DatabaseBusyMiddleware",  # last: sees the views' exceptions first, request.htmx set
 ]
 
-ROOT_URLCONF = "rcp.urls"
-WSGI_APPLICATION = "rcp.wsgi.application"
+ROOT_URLCONF = "rcp.project.urls"
+WSGI_APPLICATION = "rcp.project.wsgi.application"
 
 TEMPLATES = [
     {

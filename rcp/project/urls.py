@@ -5,15 +5,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from . import audit_views
+from rcp.views import audit
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="patients:list", permanent=False), name="home"),
     path("patients/", include("patients.urls")),
     path("", include("rcp.board_urls")),
-    # The centre's access log, for its privacy officer (rcp/audit_views.py).
-    path("audit/", audit_views.access_log, name="audit"),
-    path("audit/export.csv", audit_views.export, name="audit_export"),
+    # The centre's access log, for its privacy officer (rcp/views/audit.py).
+    path("audit/", audit.access_log, name="audit"),
+    path("audit/export.csv", audit.export, name="audit_export"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

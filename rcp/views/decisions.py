@@ -8,9 +8,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .accounts.audit import Kind, log_access, log_accesses
-from .accounts.once import submit_once
-from .accounts.permissions import (
+from ..accounts.audit import Kind, log_access, log_accesses
+from ..accounts.once import submit_once
+from ..accounts.permissions import (
     get_board_for_user,
     get_case_for_user,
     get_meeting_for_user,
@@ -19,21 +19,21 @@ from .accounts.permissions import (
     may_validate,
     require,
 )
-from .conformity import contradictions
-from .decision_forms import DecisionForm, differences
-from .dossier import dossiers
-from .integrity import log_altered, verify_minute, verify_minutes
-from .meetings import MeetingClosed, closed_message
-from .minutes import draft_snapshot, render_meeting_minutes, zoledronic_dose
-from .models import Decision, Minute, Trial
-from .services import (
+from ..conformity import contradictions
+from ..decision_forms import DecisionForm, differences
+from ..dossier import dossiers
+from ..integrity import log_altered, verify_minute, verify_minutes
+from ..meetings import MeetingClosed, closed_message
+from ..minutes import draft_snapshot, render_meeting_minutes, zoledronic_dose
+from ..models import Decision, Minute, Trial
+from ..services import (
     DraftConflict,
     amend_decision,
     not_started_message,
     save_draft,
     validate_decision,
 )
-from .views import refuse_when_closed
+from ._common import refuse_when_closed
 
 
 def _pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
@@ -340,7 +340,7 @@ def patient_minutes(request, pk):
 @require_http_methods(["GET", "POST"])
 @submit_once
 def trials(request, pk):
-    from .forms import TrialForm
+    from ..forms import TrialForm
 
     board = get_board_for_user(request.user, pk, organise=True)
     form = TrialForm(request.POST or None, instance=Trial(board=board))
@@ -365,7 +365,7 @@ def trials(request, pk):
 @require_http_methods(["GET", "POST"])
 @submit_once
 def trial_edit(request, pk, trial_pk):
-    from .forms import TrialForm
+    from ..forms import TrialForm
 
     board = get_board_for_user(request.user, pk, organise=True)
     trial = get_object_or_404(Trial, pk=trial_pk, board=board)

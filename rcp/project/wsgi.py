@@ -1,10 +1,10 @@
-"""WSGI entry point for gunicorn: `gunicorn rcp.wsgi`."""
+"""WSGI entry point for gunicorn: `gunicorn rcp.project.wsgi`."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcp.project.settings")
 application = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402 - configured by the line above

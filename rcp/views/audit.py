@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from patients.models import Patient
 
-from .accounts.audit import Kind, log_access
-from .accounts.models import AccessLog, User
-from .accounts.permissions import may_read_access_log, require
+from ..accounts.audit import Kind, log_access
+from ..accounts.models import AccessLog, User
+from ..accounts.permissions import may_read_access_log, require
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20  # patients listed when a search matches several

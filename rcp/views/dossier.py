@@ -1,0 +1,68 @@
+"""The case's dossier and the meeting's, on screen and as a PDF; each reading goes to the access log."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import meetings
+from ..accounts.audit import Kind, log_access, log_accesses
+from ..accounts.permissions import get_case_for_user, get_meeting_for_user
+from ..dossier import corrected_scores, dossiers
+from ._common import agenda_cases, attendance_of
+
+
+def case_dossier(request, pk):
+    case = get_case_for_user(request.user, pk)
+    log_access(request, Kind.DOSSIER, patient=case.patient, what=f"case={case.pk}")
+    [dossier] = dossiers(request.user, [case])
+    context = {"dossier": dossier, "case": case, "case_history": meetings.case_history(case)}
+    return render(request, "rcp/case_dossier.html", context)
+
+
+def meeting_dossier(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    context = _meeting_dossier_context(request, meeting)
+    _log_agenda(request, Kind.DOSSIER, context["agenda"], what=f"meeting={meeting.pk}")
+    return render(request, "rcp/meeting_dossier.html", context)
+
+
+def _log_agenda(request, kind, shown, *, what):
+    """One access-log row per patient whose dossier the page shows (one INSERT)."""
+    log_accesses(request, kind, [dossier.record.patient for dossier in shown], what=what)
+
+
+def _meeting_dossier_context(request, meeting):
+    attendances, quorum = attendance_of(meeting)
+    agenda = dossiers(request.user, agenda_cases(meeting))
+    return {
+        "meeting": meeting,
+        "agenda": agenda,
+        "corrected_scores": corrected_scores(agenda),
+        "attendances": attendances,
+        "quorum": quorum,
+        "generated_at": timezone.now(),
+    }
+
+
+def meeting_dossier_pdf(request, pk):
+    from django.template.loader import render_to_string
+
+    from ..pdf import render_pdf
+
+    meeting = get_meeting_for_user(request.user, pk)
+    context = _meeting_dossier_context(request, meeting)
+    _log_agenda(request, Kind.DOWNLOAD, context["agenda"], what=f"meeting={meeting.pk} dossier.pdf")
+    html = render_to_string("rcp/meeting_dossier_pdf.html", context, request=None)
+    pdf = render_pdf(
+        html,
+        title=_("Dossier — %(meeting)s") % {"meeting": meeting},
+        author=meeting.board.centre.name,
+        subject=_("Cases for the tumour board"),
+        keywords=["RCP", "dossier"],
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="dossier-rcp-{meeting.pk}-{meeting.starts_at:%Y%m%d}.pdf"'
+    )
+    return response
