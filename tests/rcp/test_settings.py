@@ -50,3 +50,13 @@ def test_management_commands_work_without_a_key_and_the_deploy_check_reports_it(
     assert manage("makemigrations", "--check", "--dry-run").returncode == 0
     deploy = manage("check", "--deploy")
     assert deploy.returncode != 0 and "rcp.E001" in deploy.stderr
+
+
+def test_rcp_settings_stays_the_path_outside_tools_name():
+    """The scoring contract checker (and any tool) sets DJANGO_SETTINGS_MODULE=rcp.settings."""
+    import importlib
+
+    outside = importlib.import_module("rcp.settings")
+    project = importlib.import_module("rcp.project.settings")
+    assert outside.ROOT_URLCONF == project.ROOT_URLCONF == "rcp.project.urls"
+    assert outside.INSTALLED_APPS == project.INSTALLED_APPS
