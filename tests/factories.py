@@ -221,3 +221,18 @@ class TrialFactory(factory.django.DjangoModelFactory):
     board = factory.SubFactory(BoardFactory)
     name = factory.Sequence(lambda n: f"TRIAL-{n}")
     rule_ids = factory.LazyFunction(list)
+
+
+def started_meeting(*, centre, chair, deputy, **kwargs):
+    """A meeting of the centre's board under way for an hour (its decisions can be validated) with a
+    quorum present: medical oncology, radiation oncology and orthopaedic surgery."""
+    meeting = MeetingFactory(
+        board=BoardFactory(centre=centre),
+        chair=chair,
+        deputy=deputy,
+        starts_at=timezone.now() - timedelta(hours=1),
+        **kwargs,
+    )
+    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
+        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    return meeting

@@ -3,25 +3,21 @@ script, Permissions-Policy, `Cache-Control: no-store` on whatever carries patien
 PDFs, the login page), nosniff and a referrer policy; and templates with no inline script to block."""
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from rcp.models import Minute
 from tests.factories import (
     AssessmentFactory,
-    AttendanceFactory,
-    BoardFactory,
     CaseFactory,
     ExamFactory,
     LabFactory,
     LesionFactory,
-    MeetingFactory,
+    started_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def board_case(centre, chair, clinician, patient):
-    meeting = MeetingFactory(
-        board=BoardFactory(centre=centre),
-        chair=chair,
-        deputy=clinician,
-        starts_at=timezone.now() - timedelta(hours=1),
-    )
-    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
-        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    meeting = started_meeting(centre=centre, chair=chair, deputy=clinician)
     case = CaseFactory(meeting=meeting, patient=patient, question="Que faire pour T11 ?")
     LesionFactory(exam=ExamFactory(patient=patient, modality="spine_mri"), vertebral_level="T11")
     AssessmentFactory(patient=patient)

@@ -2,25 +2,21 @@
 input, a decision validated meanwhile) answered with what was not saved and nothing typed lost."""
 
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from patients.record import PatientRecord
 from rcp.models import Decision, Minute
 from tests.factories import (
     AssessmentFactory,
-    AttendanceFactory,
-    BoardFactory,
     CaseFactory,
     ExamFactory,
     LabFactory,
     LesionFactory,
-    MeetingFactory,
     PrimaryTumourFactory,
+    started_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,14 +32,7 @@ PROPOSAL = {
 
 @pytest.fixture
 def case(centre, chair, clinician):
-    meeting = MeetingFactory(
-        board=BoardFactory(centre=centre),
-        chair=chair,
-        deputy=clinician,
-        starts_at=timezone.now() - timedelta(hours=1),  # under way: its decisions can be validated
-    )
-    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
-        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    meeting = started_meeting(centre=centre, chair=chair, deputy=clinician)
     case = CaseFactory(meeting=meeting, patient__centre=centre, question="Que faire pour T11 ?")
     PrimaryTumourFactory(patient=case.patient)
     LesionFactory(exam=ExamFactory(patient=case.patient, modality="spine_mri"), vertebral_level="T11")

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import time
 import urllib.request
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,6 @@ from django.contrib.auth.models import Permission
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from patients.models import LesionObservation
@@ -27,15 +25,13 @@ from rcp.models import Decision, ImmutableError, Minute
 from rcp.services import validate_decision
 from tests.factories import (
     AssessmentFactory,
-    AttendanceFactory,
-    BoardFactory,
     CaseFactory,
     ExamFactory,
     LabFactory,
     LesionFactory,
-    MeetingFactory,
     PrimaryTumourFactory,
     UserFactory,
+    started_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +49,7 @@ PROPOSAL = {
 
 @pytest.fixture
 def meeting(centre, chair, deputy):
-    meeting = MeetingFactory(
-        board=BoardFactory(centre=centre),
-        chair=chair,
-        deputy=deputy,
-        starts_at=timezone.now() - timedelta(hours=1),  # under way: its decisions can be validated
-    )
-    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
-        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    meeting = started_meeting(centre=centre, chair=chair, deputy=deputy)
     return meeting
 
 

@@ -2,22 +2,18 @@
 meeting dossier PDF, presentation mode, decision form and minute."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from rcp.models import Minute
 from tests.factories import (
-    AttendanceFactory,
-    BoardFactory,
     CaseFactory,
     ExamFactory,
     LesionFactory,
-    MeetingFactory,
     PrimaryTumourFactory,
+    started_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case(centre, chair, deputy):
-    meeting = MeetingFactory(
-        board=BoardFactory(centre=centre),
-        chair=chair,
-        deputy=deputy,
-        starts_at=timezone.now() - timedelta(hours=1),
-    )
-    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
-        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    meeting = started_meeting(centre=centre, chair=chair, deputy=deputy)
     case = CaseFactory(meeting=meeting, patient__centre=centre)
     PrimaryTumourFactory(patient=case.patient)
     exam = ExamFactory(patient=case.patient, modality="spine_mri")

@@ -4,26 +4,22 @@ reader's language."""
 
 import io
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from rcp.models import Minute
 from tests.factories import (
     AssessmentFactory,
-    AttendanceFactory,
-    BoardFactory,
     CaseFactory,
     ExamFactory,
     LabFactory,
     LesionFactory,
-    MeetingFactory,
     PrimaryTumourFactory,
     TreatmentFactory,
+    started_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case(centre, chair, deputy):
-    meeting = MeetingFactory(
-        board=BoardFactory(centre=centre),
-        chair=chair,
-        deputy=deputy,
-        starts_at=timezone.now() - timedelta(hours=1),
-    )
-    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
-        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    meeting = started_meeting(centre=centre, chair=chair, deputy=deputy)
     case = CaseFactory(meeting=meeting, patient__centre=centre, question="Conduite à tenir ?")
     patient = case.patient
     PrimaryTumourFactory(patient=patient)

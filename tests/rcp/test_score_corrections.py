@@ -20,14 +20,12 @@ from rcp.models import Minute
 from scoring import registry
 from tests.factories import (
     AssessmentFactory,
-    AttendanceFactory,
-    BoardFactory,
     CaseFactory,
     ExamFactory,
     LabFactory,
     LesionFactory,
-    MeetingFactory,
     PrimaryTumourFactory,
+    started_meeting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,14 +71,7 @@ PROPOSAL = {
 
 @pytest.fixture
 def meeting(centre, chair, deputy):
-    meeting = MeetingFactory(
-        board=BoardFactory(centre=centre),
-        chair=chair,
-        deputy=deputy,
-        starts_at=timezone.now() - timedelta(hours=1),  # under way: its decisions can be validated
-    )
-    for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
-        AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
+    meeting = started_meeting(centre=centre, chair=chair, deputy=deputy)
     return meeting
 
 
