@@ -42,7 +42,9 @@ BINDINGS = {
     "//c:observation[c:code/@code='ORG-127']/c:value": "JDV_StatutCasPresente_CISIS",
     f"{BODY}[c:templateId/@root='1.2.250.1.213.1.1.2.33']/c:entry/c:organizer/c:component"
     "/c:observation[c:code/@code='ORG-125']/c:value": "JDV_StatutQuorum_CISIS",
-    "//c:section[c:templateId/@root='1.2.250.1.213.1.1.2.35']/c:entry/c:observation/c:value": "JDV_StatutDoc_CISIS",
+    "//c:section[c:templateId/@root='1.2.250.1.213.1.1.2.35']/c:entry/c:observation/c:value": (
+        "JDV_StatutDoc_CISIS"
+    ),
     f"{BODY}[c:templateId/@root='1.2.250.1.213.1.1.2.25']/c:entry/c:observation[c:code/@code='MED-243']"
     "/c:value": "JDV_PhaseCancer_CISIS",
     f"{BODY}[c:templateId/@root='1.3.6.1.4.1.19376.1.7.3.1.3.14.1']/c:entry/c:act/c:entryRelationship"
@@ -181,17 +183,20 @@ def test_the_nine_required_sections_are_there_with_their_template_ids_and_codes(
     header = root.xpath("/c:ClinicalDocument/c:templateId/@root", namespaces=NS)
     assert header == ["2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "1.2.250.1.213.1.1.1.8"]
     assert root.find("c:code", NS).get("code") == "34794-8"
-    # The FRCP header rules: at least three encounter ids (RRC, RCP manager, RCP), a facility name and address.
+    # The FRCP header rules: three encounter ids at least (RRC, RCP manager, RCP), a facility name, address.
     encounter = root.find("c:componentOf/c:encompassingEncounter", NS)
     assert [i.get("extension") for i in encounter.findall("c:id", NS)] == ["5201", "520114", "27011113"]
     assert encounter.find("c:location/c:healthCareFacility/c:location/c:addr", NS) is not None
     # The FRCP diagnosis rules: diagnosis, TNM and its T, N and M.
     obs = "c:entry/c:act/c:entryRelationship/c:observation"
-    [diagnosis] = root.xpath("//c:section[c:templateId/@root='1.3.6.1.4.1.19376.1.7.3.1.3.14.1']", namespaces=NS)
+    [diagnosis] = root.xpath(
+        "//c:section[c:templateId/@root='1.3.6.1.4.1.19376.1.7.3.1.3.14.1']", namespaces=NS
+    )
     assert diagnosis.xpath(f"{obs}/c:code[@code='282291009']", namespaces=NS)
     assert diagnosis.xpath(f"{obs}/c:entryRelationship/c:observation/c:code[@code='75620-5']", namespaces=NS)
     tnm = diagnosis.xpath(
-        f"{obs}/c:entryRelationship/c:observation/c:entryRelationship/c:observation/c:value/@code", namespaces=NS
+        f"{obs}/c:entryRelationship/c:observation/c:entryRelationship/c:observation/c:value/@code",
+        namespaces=NS,
     )
     assert tnm == ["T2a", "N1", "M1b"]
 
@@ -220,7 +225,9 @@ def test_the_mapping_of_the_minute(meeting, chair_rpps):
     assert sorted(roles[4:]) == [("PRF", "353"), ("PRF", "353"), ("PRF", "353"), ("PRF", "CORRE")]
     plan = "//c:section[c:templateId/@root='1.3.6.1.4.1.19376.1.5.3.1.3.36']/c:entry"
     assert values(f"{plan}/c:procedure/c:code/@code") == ["C15313", "387713003", "C63334", "C15747", "C15747"]
-    assert values(f"{plan}/c:procedure/c:code/@nullFlavor") == ["UNK"]  # the systemic treatment, class unknown
+    assert values(f"{plan}/c:procedure/c:code/@nullFlavor") == [
+        "UNK"
+    ]  # the systemic treatment, class unknown
     assert len(values(f"{plan}/c:observation[c:code/@code='ORG-064']")) == 3  # two exams and the surveillance
     assert values("//c:observation[c:code/@code='ORG-125']/c:value/@code") == ["ORG-126"]
     assert values("//c:observation[c:code/@code='MED-250']/c:value/@value") == ["false"]
@@ -231,7 +238,9 @@ def test_the_mapping_of_the_minute(meeting, chair_rpps):
 
 
 def test_only_surveillance_is_an_encounter_of_surveillance_alone(meeting, chair_rpps):
-    root = parse(frcp_cda(validated(meeting, chair_rpps, proposals={"surveillance": {}}).snapshot, config=CONFIG))
+    root = parse(
+        frcp_cda(validated(meeting, chair_rpps, proposals={"surveillance": {}}).snapshot, config=CONFIG)
+    )
 
     assert root.xpath("//c:entry/c:encounter/c:code/@code", namespaces=NS) == ["MED-226"]
 
@@ -340,7 +349,9 @@ def test_every_treatment_type_of_the_care_plan_table_is_in_the_frcp_value_set():
     members = value_set("JDV_TypeTraitement_FRCP_CISIS")
 
     assert [code for code in frcp.TREATMENT_TYPES.values() if code and code not in members] == []
-    assert set(frcp.SPECIALTY_CODES.values()) <= {c for c, _s in value_set("JDV_J01_XdsAuthorSpecialty_CISIS").concepts}
+    assert set(frcp.SPECIALTY_CODES.values()) <= {
+        c for c, _s in value_set("JDV_J01_XdsAuthorSpecialty_CISIS").concepts
+    }
 
 
 def test_care_plan_entries_follow_the_proposals_in_the_minute_s_order():
