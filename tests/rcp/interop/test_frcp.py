@@ -2,6 +2,7 @@
 value-set-bound code in its ANS value set, the nine sections the CANCER-FRCP 2022.01 schematron requires,
 the same bytes for the same snapshot, unknowns as nullFlavor, amendments in the same set."""
 
+import os
 from copy import deepcopy
 from pathlib import Path
 
@@ -366,3 +367,35 @@ def test_care_plan_entries_follow_the_proposals_in_the_minute_s_order():
         ("radiotherapy", "Radiothérapie : T11", "procedure"),
         ("surveillance", "Surveillance", "surveillance"),
     ]
+
+
+KIT = os.environ.get("ANS_TESTCONTENUCDA", "")
+
+
+@pytest.mark.skipif(
+    not KIT,
+    reason="the ANS test kit is not part of the project: set ANS_TESTCONTENUCDA to a checkout of "
+    "ansforge/TestContenuCDA-3-0 to run its CANCER-FRCP 2022.01 schematron",
+)
+def test_the_official_frcp_schematron_finds_nothing(meeting, chair_rpps):
+    """The kit's schematron declares XSLT 2 but its FRCP rules are XPath 1: lxml runs them as XSLT 1."""
+    from lxml import isoschematron
+
+    kit = Path(KIT)
+    source = (kit / "schematrons" / "CI-SIS_CANCER-FRCP_2022.01.sch").read_text(encoding="utf-8")
+    source = source.replace('queryBinding="xslt2"', 'queryBinding="xslt"')
+    source = source.replace("'../jeuxDeValeurs/", f"'{(kit / 'jeuxDeValeurs').as_uri()}/")
+    schematron = isoschematron.Schematron(
+        etree.fromstring(source.encode(), base_url=(kit / "schematrons" / "x.sch").as_uri()),
+        phase="CI-SIS_CANCER-FRCP_2022.01",
+        validate_schema=False,
+        store_report=True,
+    )
+    patient = PatientFactory(centre=meeting.board.centre, ins=INS)
+    document = parse(
+        frcp_cda(
+            validated(meeting, chair_rpps, patient=patient, proposals=ALL_PROPOSALS).snapshot, config=CONFIG
+        )
+    )
+
+    assert schematron.validate(etree.ElementTree(document)), str(schematron.validation_report)

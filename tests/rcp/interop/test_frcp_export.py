@@ -115,3 +115,33 @@ def test_export_since_a_day_keeps_the_minutes_validated_from_then(meeting, chair
     call_command("export_frcp", str(tmp_path), "--since", since, stdout=StringIO())
 
     assert [p.name for p in tmp_path.iterdir()] == [f"{recent.number}.xml"]
+
+
+def test_every_case_of_the_demo_exports_once_validated(tmp_path):
+    """The demo validates no minute yet: validate a decision for each case on the demo's agenda (its meeting
+    moved to an hour ago), then every minute exports, valid against the CDA R2 schema."""
+    from lxml import etree
+
+    from rcp.models import CaseSubmission, Meeting
+    from tests.rcp.interop.test_frcp import SCHEMA
+
+    call_command("demo_data", stdout=StringIO())
+    meeting = Meeting.objects.filter(cases__isnull=False).select_related("chair").distinct().first()
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.refresh_from_db()
+    cases = list(CaseSubmission.objects.filter(meeting=meeting))
+    for case in cases:
+        draft = Decision.objects.create(
+            case=case, proposals={"radiotherapy": {"scheme": "8x1"}}, conforms=True, updated_by=meeting.chair
+        )
+        if not meeting.quorum().ok:
+            Decision.objects.filter(pk=draft.pk).update(quorum_override="Urgence (test).")
+            draft.refresh_from_db()
+        validate_decision(decision=draft, user=meeting.chair)
+
+    call_command("export_frcp", str(tmp_path), stdout=StringIO())
+
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == len(cases) > 0
+    assert [f.name for f in files if not schema.validate(etree.parse(str(f)))] == []
