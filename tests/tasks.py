@@ -40,3 +40,25 @@ def run_tasks(*, due=True, worker_id=WORKER_ID, rounds=10) -> int:
             if not due or not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists():
                 break
     return ran
+
+
+def minute_pdf(minute) -> bytes:
+    """The minute's PDF, once the worker has run what is waiting."""
+    from rcp.models import MinutePdf
+
+    run_tasks()
+    return bytes(MinutePdf.objects.get(minute=minute).pdf)
+
+
+def meeting_pdf(client, meeting, kind):
+    """Ask for a meeting's PDF ("minutes" or "dossier") as a user does, let the worker make it, and
+    download it: the download's response."""
+    from django.urls import reverse
+
+    from rcp.models import GeneratedDocument
+
+    asked = client.post(reverse("rcp:meeting_document", args=[meeting.pk, kind]))
+    assert asked.status_code == 302, asked
+    run_tasks()
+    document = GeneratedDocument.objects.filter(meeting=meeting).latest("requested_at")
+    return client.get(reverse("rcp:meeting_document_pdf", args=[meeting.pk, kind, document.pk]))
