@@ -43,7 +43,9 @@ def decision_edit(request, pk):
     if case.meeting is None:
         raise Http404
     versions = list(
-        case.decisions.select_related("validated_by", "minute").defer("minute__pdf").order_by("version")
+        case.decisions.select_related("validated_by", "minute", "minute__rendered")
+        .defer("minute__pdf", "minute__rendered__pdf")
+        .order_by("version")
     )
     draft = next((d for d in versions if d.is_draft), None)
     validated = [d for d in versions if not d.is_draft]
