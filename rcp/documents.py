@@ -102,12 +102,7 @@ def _claim(document_id, task_id, worker_id):
     """The document, marked running by this task; None if this task is not the one meant to run it, or
     there is nothing left to do."""
     with transaction.atomic():
-        document = (
-            GeneratedDocument.objects.select_for_update()
-            .select_related("minute")
-            .filter(pk=document_id)
-            .first()
-        )
+        document = GeneratedDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None or str(document.task_id) != str(task_id) or document.status != Status.QUEUED:
             return None
         if document.kind == Kind.MINUTE and MinutePdf.objects.filter(minute_id=document.minute_id).exists():

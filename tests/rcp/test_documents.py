@@ -172,7 +172,7 @@ def test_the_minute_page_shows_the_progress_then_offers_the_pdf(validate, client
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     status_url = reverse("rcp:minute_pdf_status", args=[minute.pk])
     html = page.content.decode()
-    assert "being prepared" in html and f'hx-get="{status_url}"' in html and "<progress" in html
+    assert 'data-status="queued"' in html and f'hx-get="{status_url}"' in html and "<progress" in html
     read = client.get(reverse("rcp:decision_read", args=[minute.decision_id])).content.decode()
     assert f'hx-get="{status_url}"' in read
     run_tasks()
