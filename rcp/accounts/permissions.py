@@ -122,3 +122,17 @@ def get_board_for_user(user, pk, *, organise=False):
     if organise:
         require(may_organise(user))
     return board
+
+
+def get_document_for_user(user, pk, *, meeting):
+    """A PDF asked of the worker (GeneratedDocument) for `meeting`, if `user` may see it (else 404)."""
+    queryset = apps.get_model("rcp", "GeneratedDocument").objects.visible_to(user)
+    return get_object_or_404(queryset.select_related("minute"), pk=pk, meeting=meeting)
+
+
+def get_minute_for_user(user, pk):
+    """The minute `pk` of the user's centre (else 404), with its PDF once rendered and its render job."""
+    queryset = apps.get_model("rcp", "Minute").objects.visible_to(user)
+    return get_object_or_404(
+        queryset.select_related("decision__case__patient", "rendered", "render_job"), pk=pk
+    )

@@ -59,8 +59,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "patients",
-    "rcp",
+    "rcp",  # before django_tasks_db: its `db_worker` command is rcp's (rcp/management/commands/db_worker.py)
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# The PDFs (minutes, meeting minutes, dossiers) are made off the request by `manage.py db_worker`
+# (README, "Workers"): the tasks are rows of the database, enqueued in the transaction that needs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
