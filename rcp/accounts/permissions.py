@@ -130,9 +130,8 @@ def get_document_for_user(user, pk, *, meeting):
     return get_object_or_404(queryset.select_related("minute"), pk=pk, meeting=meeting)
 
 
-def get_minute_for_user(user, pk):
-    """The minute `pk` of the user's centre (else 404), with its PDF once rendered and its render job."""
+def get_minute_for_user(user, pk, *, related=("rendered", "render_job")):
+    """The minute `pk` of the user's centre (else 404), with its case and patient and, by default, its PDF
+    once rendered and its render job (`related` names what else to read with it)."""
     queryset = apps.get_model("rcp", "Minute").objects.visible_to(user)
-    return get_object_or_404(
-        queryset.select_related("decision__case__patient", "rendered", "render_job"), pk=pk
-    )
+    return get_object_or_404(queryset.select_related("decision__case__patient", *related), pk=pk)

@@ -155,7 +155,8 @@ def meeting_document_pdf(request, pk, kind, document_pk):
 
 def minute_cda(request, pk):
     """The Fiche RCP of a minute (CDA R2, CANCER-FRCP 2022.01), made from its frozen snapshot."""
-    minute = get_minute_for_user(request.user, pk)
+    # Its board and centre hold the identifiers of the document; its PDF is not needed.
+    minute = get_minute_for_user(request.user, pk, related=("decision__case__meeting__board__centre",))
     log_access(
         request,
         Kind.DOWNLOAD,
