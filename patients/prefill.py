@@ -17,7 +17,7 @@ from scoring.sins import location_for_level
 from scoring.tokuhashi import frankel_grade
 
 from . import choices as c
-from .reading import cord_compression_events, distinct_lesions, visceral_sites
+from .reading import cord_compression_events, distinct_lesions, karnofsky_pair, visceral_sites
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def karnofsky(record, slug):
     value, assessment = record.latest("karnofsky")
     ecog, ecog_assessment = record.latest("ecog")
     if ecog_assessment and (assessment is None or ecog_assessment.date > assessment.date):
-        pair = [k for k in range(10, 101, 10) if formulas.ecog_from_karnofsky(k) == ecog]
+        pair = karnofsky_pair(ecog)
         item = registry.get(slug).item("karnofsky")
         if len({item.points(k) for k in pair}) > 1:
             return Prefill(

@@ -13,6 +13,7 @@ Pure on a loaded `PatientRecord` (its prefetched rows): no query of its own. Con
 - the current treatment of a category is the newest one not ended (an end date means stopped).
 """
 
+from scoring import formulas
 from scoring import thresholds as th
 
 from . import choices as c
@@ -89,3 +90,8 @@ def current_treatment(record, category):
 def current_bone_agent(record):
     """The bone-modifying agent in progress (a Treatment), or None."""
     return current_treatment(record, c.TreatmentCategory.BONE_MODIFYING)
+
+
+def karnofsky_pair(ecog) -> list[int]:
+    """The Karnofsky values of an ECOG grade by the paired table (ECOG 1 is Karnofsky 70 or 80)."""
+    return [k for k in range(0, 101, 10) if formulas.ecog_from_karnofsky(k) == ecog]
