@@ -131,9 +131,9 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
 def upgrade(snapshot: dict) -> dict:
     """A stored snapshot read in the current shape (SNAPSHOT_FORMAT), without what it did not freeze: a
     new copy, the stored one untouched. What an older minute printed is printed again, and nothing it
-    did not print: its Karnofsky index and calcium status (frozen, never printed), BMI, ambulatory status, vitamin D,
-    observed fields and open trials are left out; a format-1 snapshot keeps no lesion status or pain
-    (their columns stay hidden) and no table corrections."""
+    did not print: its Karnofsky index and calcium status (frozen, never printed), BMI, ambulatory
+    status, vitamin D, observed fields and open trials are left out; a format-1 snapshot keeps no lesion
+    status or pain (their columns stay hidden) and no table corrections."""
     if snapshot.get("format", 1) >= SNAPSHOT_FORMAT:
         return snapshot
     upgraded = {**snapshot, "format": SNAPSHOT_FORMAT, "upgraded_from": snapshot.get("format", 1)}
@@ -161,9 +161,8 @@ def upgrade(snapshot: dict) -> dict:
         else None
     )
     if snapshot.get("labs"):
-        # Its calcium status was frozen, not printed.
-        labs = {**snapshot["labs"], "calcium_status": None, "vitamin_d_deficient": None, "zoledronic_acid": None}
-        upgraded["labs"] = labs
+        unprinted = {"calcium_status": None, "vitamin_d_deficient": None, "zoledronic_acid": None}
+        upgraded["labs"] = {**snapshot["labs"], **unprinted}
     upgraded["lesions"] = [
         {"id": None, "observed": {}, "cord_compression": None, "withheld": [], **lesion}
         for lesion in snapshot["lesions"]
