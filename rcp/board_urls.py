@@ -48,6 +48,7 @@ urlpatterns = [
     path("decisions/<int:pk>/", decisions.decision_read, name="decision_read"),
     path("decisions/<int:pk>/amend/", decisions.decision_amend, name="decision_amend"),
     path("minutes/<int:pk>.pdf", decisions.minute_pdf, name="minute_pdf"),
+    path("minutes/<int:pk>-frcp.xml", decisions.minute_cda, name="minute_cda"),
     path("meetings/<int:pk>/minutes.pdf", decisions.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("patients/<int:pk>/minutes/", decisions.patient_minutes, name="patient_minutes"),
 ]

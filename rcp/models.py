@@ -50,6 +50,27 @@ class Board(models.Model):
         help_text=_("Each group must be represented by one of its specialties."),
     )
 
+    # The board's national identifiers (Fiche RCP CDA, rcp/interop/frcp.py): given by the regional cancer
+    # network. Blank: unknown, and the CDA says so (nullFlavor) rather than invent one.
+    rrc_id = models.CharField(
+        _("regional cancer network identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_("National identifier of the regional cancer network (RRC), for the Fiche RCP CDA."),
+    )
+    rcp_manager_id = models.CharField(
+        _("RCP manager identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_("National identifier of the RCP manager (3C), for the Fiche RCP CDA."),
+    )
+    rcp_id = models.CharField(
+        _("RCP identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_("National identifier of this RCP, for the Fiche RCP CDA."),
+    )
+
     class Meta:
         verbose_name = _("board")
         verbose_name_plural = _("boards")

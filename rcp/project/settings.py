@@ -220,6 +220,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rcp@localhost")
 
+# The Fiche RCP (rcp/interop/frcp.py) sends INS under the ANS test roots until this is turned off (README).
+RCP_INS_TEST = env_bool("RCP_INS_TEST", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

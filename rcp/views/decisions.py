@@ -23,6 +23,7 @@ from ..conformity import contradictions
 from ..decision_forms import DecisionForm, differences
 from ..dossier import dossiers
 from ..integrity import log_altered, verify_minute, verify_minutes
+from ..interop.frcp import config_for, frcp_cda
 from ..meetings import MeetingClosed, closed_message
 from ..minutes import draft_snapshot, render_meeting_minutes
 from ..models import Decision, Minute, Trial
@@ -287,6 +288,31 @@ def minute_pdf(request, pk):
     return _pdf_response(
         bytes(minute.pdf), f"{minute.number}-v{minute.version}.pdf", download="download" in request.GET
     )
+
+
+def minute_cda(request, pk):
+    """The Fiche RCP of a minute (CDA R2, CANCER-FRCP 2022.01), made from its frozen snapshot."""
+    minute = get_object_or_404(
+        Minute.objects.visible_to(request.user).select_related(
+            "decision__case__patient", "decision__case__meeting__board__centre"
+        ),
+        pk=pk,
+    )
+    log_access(
+        request,
+        Kind.DOWNLOAD,
+        patient=minute.decision.case.patient,
+        what=f"minute={minute.number} v{minute.version} cda",
+    )
+    verdict = verify_minute(minute)
+    if not verdict.ok:
+        return _altered(request, [verdict], where=request.path)
+    response = HttpResponse(
+        frcp_cda(minute.snapshot, config=config_for(minute)), content_type="application/xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{minute.number}-v{minute.version}-frcp.xml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def meeting_minutes_pdf(request, pk):
