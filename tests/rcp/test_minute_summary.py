@@ -151,3 +151,18 @@ def test_the_minute_freezes_and_prints_what_the_dossier_shows(client_for, chair,
         else:
             assert snapshot[key] == value, key
     assert snapshot["status"]["karnofsky"] == 60 and snapshot["status"]["ecog_converted"] is True
+
+
+def test_the_fiche_rcp_reads_a_format_3_snapshot():
+    from rcp.interop.frcp import _other_data
+    from rcp.interop.snapshot import MinuteSnapshot
+
+    snapshot = upgrade(stored(2))
+    snapshot["status"].update(karnofsky_range=[30, 40], karnofsky_converted=True, bmi=17.3)
+    doc = MinuteSnapshot(snapshot)
+    assert doc.referring.name == "Paul Pneumologue"
+    data = dict(_other_data(doc))
+    assert data["Événements osseux"] == [("30/11/2026 Compression médullaire", "")]
+    status = dict(data["État clinique (30/11/2026)"])
+    assert status["Indice de Karnofsky"] == "30–40 (converti depuis l’ECOG)"
+    assert status["Indice de masse corporelle (kg/m²)"] == "17.3"
