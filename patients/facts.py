@@ -29,7 +29,8 @@ from scoring import thresholds as th
 from scoring.rules import FACT_SPECS, LESION_FACT_SPECS
 
 from . import choices as c
-from .prefill import NOT_VISCERAL
+from . import reading
+from .reading import is_resected
 
 GCSF_NAMES = re.compile(r"g-?csf|filgrastim|lenograstim", re.IGNORECASE)
 SPINE_MRI = {c.Modality.SPINE_MRI, c.Modality.WHOLE_BODY_MRI}
@@ -76,19 +77,6 @@ def tracked_lesions(record) -> list:
     return record.lesions
 
 
-def is_resected(lesion) -> bool:
-    """Resected, and not seen on an exam after its resection (a lesion seen again is a recurrence)."""
-    if lesion.status != c.LesionStatus.RESECTED:
-        return False
-    resections = [
-        link.treatment.start_date
-        for link in lesion.treated_by.all()
-        if link.outcome == c.LesionOutcome.RESECTED
-    ]
-    latest = lesion.latest_observation
-    return not resections or latest is None or latest.exam.date <= max(resections)
-
-
 def _latest_saved(record, slug, lesion):
     return record.latest_scores.get((slug, lesion.pk))
 
@@ -130,24 +118,20 @@ def lesion_facts(record, lesion, today) -> dict:
     mirels = _latest_saved(record, "mirels", lesion)
     if mirels is not None:
         facts["mirels"] = mirels.total
-    compression = lesion.observed("cord_compression")
     if region(lesion) == "spine":
         sins = _latest_saved(record, "sins", lesion)
         if sins is not None:
             facts["sins"] = sins.total
-        # Bilsky is read on the imaging: the newest observation that grades it, else a saved grade.
-        saved_bilsky = _latest_saved(record, "bilsky", lesion)
-        bilsky = lesion.observed("bilsky") or (saved_bilsky.inputs.get("grade") if saved_bilsky else None)
+        bilsky = reading.bilsky_grade(record, lesion)
         if bilsky:
             facts["bilsky"] = bilsky
-            if bilsky in th.BILSKY_HIGH_GRADES:  # grades 2 and 3 are, by definition, cord compression
-                compression = True
         narrowing = lesion.observed("canal_narrowing_over_25_percent")
         if narrowing is not None:
             facts["canal_narrowing_over_25_percent"] = narrowing
         distance = lesion.observed("tumour_cord_distance_mm")
         if distance is not None:
             facts["tumour_cord_distance_mm"] = float(distance)
+    compression = reading.cord_compression(record, lesion)
     if compression is not None:
         facts["cord_compression"] = compression
     for fact, name in (("fractured", "fracture"), ("soft_tissue_predominant", "soft_tissue_predominant")):
@@ -193,7 +177,7 @@ def _neurological_deficit(record, recent) -> bool | None:
 def _spinal_cord_compression(record, recent, deficit, lesions) -> bool | None:
     """An MSCC event in the last 30 days, or a lesion with cord compression and a neurological
     deficit; False when neither is recorded and no lesion is known to compress the cord."""
-    events = [e for e in record.patient.skeletalevents.all() if e.kind == c.EventKind.CORD_COMPRESSION]
+    events = reading.cord_compression_events(record)
     compressing = any(lesion.get("cord_compression") for lesion in lesions)
     if any(e.date >= recent for e in events) or (compressing and deficit):
         return True
@@ -217,24 +201,14 @@ def _creatinine(record, bma) -> dict:
     return facts
 
 
-def _treatments(record, category):
-    return [t for t in record.treatments if t.category == category]  # oldest first
-
-
-def _current(treatments):
-    ongoing = [t for t in treatments if t.end_date is None]
-    return ongoing[-1] if ongoing else None
-
-
 def patient_facts(record) -> dict:
     """The facts of rules.md known from this record (missing key = unknown)."""
     patient, today = record.patient, timezone.localdate()
     recent = today - timedelta(days=th.RECENT_NEUROLOGY_DAYS)
     facts = {"today": today, "age": patient.age}
-    tracked = [lesion for lesion in record.lesions if not is_resected(lesion)]
-    lesions = [lesion_facts(record, lesion, today) for lesion in tracked]
+    lesions = [lesion_facts(record, lesion, today) for lesion in reading.current_lesions(record)]
     sites = list(patient.metastaticsites.all())
-    visceral = [s for s in sites if s.organ not in NOT_VISCERAL]
+    visceral = reading.visceral_sites(record)
 
     # Assessments: the newest known value of each item.
     for fact, attribute in (
@@ -266,7 +240,7 @@ def patient_facts(record) -> dict:
     if record.exams:
         facts["lesions"] = lesions
         facts["bone_lesion_count"] = len(lesions)
-        facts["bone_sites_count"] = len(lesions)
+        facts["bone_sites_count"] = len(reading.distinct_lesions(record))
         facts["metastatic_sites_count"] = len(lesions) + len(sites)
         facts["spine_mri_done"] = any(exam.modality in SPINE_MRI for exam in record.exams)
         facts["visceral_metastases"] = bool(visceral)
@@ -296,16 +270,18 @@ def patient_facts(record) -> dict:
         facts["rades_group"] = int(rades.band.rsplit("_", 1)[1])
 
     # Treatments (the treatment list is the record of what was given: none recorded means none).
-    if any(t.start_date <= today for t in _treatments(record, c.TreatmentCategory.RADIONUCLIDE)):
+    if any(t.start_date <= today for t in reading.treatments(record, c.TreatmentCategory.RADIONUCLIDE)):
         facts["prior_radionuclide_therapy"] = True  # absent: none recorded, which rules.md reads as none
-    systemic = _current(_treatments(record, c.TreatmentCategory.SYSTEMIC))
+    systemic = reading.current_treatment(record, c.TreatmentCategory.SYSTEMIC)
     if systemic:
         facts["systemic_treatment_start"] = systemic.start_date
-    bma = _current(_treatments(record, c.TreatmentCategory.BONE_MODIFYING))
+    bma = reading.current_bone_agent(record)
     facts["bma_current"] = bma.bone_agent if bma else "none"
     if bma:
         facts["bma_start"] = bma.start_date
-    gcsf = [t for t in _treatments(record, c.TreatmentCategory.SUPPORTIVE) if GCSF_NAMES.search(t.name)]
+    gcsf = [
+        t for t in reading.treatments(record, c.TreatmentCategory.SUPPORTIVE) if GCSF_NAMES.search(t.name)
+    ]
     if gcsf:
         facts["last_gcsf_date"] = gcsf[-1].start_date
 

@@ -12,14 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from scoring import ScoreInputError, formulas, registry
+from scoring import thresholds as th
 from scoring.sins import location_for_level
 from scoring.tokuhashi import frankel_grade
 
 from . import choices as c
-
-# Organs counted as visceral metastases by the prognostic scores (major internal organs).
-NOT_VISCERAL = {c.Organ.DISTANT_NODES, c.Organ.SKIN}
-AVERAGE_MONTH_DAYS = 30.4375  # 365.25 / 12
+from .reading import cord_compression_events, distinct_lesions, karnofsky_pair, visceral_sites
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def karnofsky(record, slug):
     value, assessment = record.latest("karnofsky")
     ecog, ecog_assessment = record.latest("ecog")
     if ecog_assessment and (assessment is None or ecog_assessment.date > assessment.date):
-        pair = [k for k in range(10, 101, 10) if formulas.ecog_from_karnofsky(k) == ecog]
+        pair = karnofsky_pair(ecog)
         item = registry.get(slug).item("karnofsky")
         if len({item.points(k) for k in pair}) > 1:
             return Prefill(
@@ -64,19 +62,6 @@ def karnofsky(record, slug):
 def known(prefilled: dict) -> dict:
     """{item: value} of the items the record answers (an item left empty with its reason is not)."""
     return {item: p.value for item, p in prefilled.items() if p.value is not None}
-
-
-def _lesion_keys(record, spinal):
-    """Distinct lesions (a lesion seen on two exams counts once), spinal or not."""
-    return {
-        (lesion.site, lesion.vertebral_level, lesion.rib_number, lesion.side)
-        for lesion in record.lesions
-        if lesion.is_spinal == spinal
-    }
-
-
-def visceral_sites(record):
-    return [site for site in record.patient.metastaticsites.all() if site.organ not in NOT_VISCERAL]
 
 
 def visceral_bool(record):
@@ -115,8 +100,8 @@ def frankel(record):
 
 
 def tokuhashi(record, lesion=None):
-    spinal = len(_lesion_keys(record, spinal=True))
-    extraspinal = len(_lesion_keys(record, spinal=False))
+    spinal = len(distinct_lesions(record, spinal=True))
+    extraspinal = len(distinct_lesions(record, spinal=False))
     return {
         "karnofsky": karnofsky(record, "tokuhashi"),
         "extraspinal_bone_metastases": Prefill(extraspinal, _("lesion list")) if record.lesions else None,
@@ -130,7 +115,7 @@ def tokuhashi(record, lesion=None):
 
 
 def tomita(record, lesion=None):
-    count = len(_lesion_keys(record, spinal=True)) + len(_lesion_keys(record, spinal=False))
+    count = len(distinct_lesions(record))
     return {
         "primary_growth": lung("rapid"),
         "visceral_metastases": visceral_resectability(
@@ -143,7 +128,7 @@ def tomita(record, lesion=None):
 
 
 def modified_bauer(record, lesion=None):
-    count = len(_lesion_keys(record, spinal=True)) + len(_lesion_keys(record, spinal=False))
+    count = len(distinct_lesions(record))
     return {
         "visceral_metastases": visceral_bool(record),
         "primary": lung("lung"),
@@ -166,10 +151,10 @@ def rades(record, lesion=None):
         values["primary_tumour"] = Prefill(
             "sclc" if tumour.is_small_cell else "nsclc", str(tumour.get_histology_display())
         )
-    events = [e for e in record.patient.skeletalevents.all() if e.kind == c.EventKind.CORD_COMPRESSION]
-    event = events[0] if events else None  # newest first
+    events = cord_compression_events(record)  # newest first
+    event = events[0] if events else None
     if tumour and event:
-        months = round((event.date - tumour.diagnosis_date).days / AVERAGE_MONTH_DAYS, 1)
+        months = round((event.date - tumour.diagnosis_date).days / th.AVERAGE_MONTH_DAYS, 1)
         if months >= 0:
             values["interval_months"] = Prefill(
                 months,
@@ -239,7 +224,7 @@ def mirels(record, lesion):
         values["pain"] = Prefill("functional", _lesion_pain_source(lesion))
     elif lesion.pain_nrs is not None:
         values["pain"] = Prefill(
-            "mild" if lesion.pain_nrs <= 3 else "moderate",
+            "mild" if lesion.pain_nrs <= th.MIRELS_MILD_PAIN_NRS_MAX else "moderate",
             _("pain %(nrs)s/10 of this lesion, %(date)s")
             % {"nrs": lesion.pain_nrs, "date": date_format(lesion.pain_date, "SHORT_DATE_FORMAT")},
         )

@@ -10,6 +10,7 @@ from scoring.rules import LEVELS, evaluate
 from .facts import missing_facts, order_and_label, patient_facts
 from .models import LESION_SCORES, Patient, record_prefetches
 from .prefill import known, prefill
+from .summary import record_summary, zoledronic_acid
 
 
 @dataclass
@@ -19,10 +20,8 @@ class LabRow:
     clearance: float | None
 
     @property
-    def zoledronic_acid_dose(self):
-        from scoring import formulas
-
-        return None if self.clearance is None else formulas.zoledronic_acid_dose(self.clearance)
+    def zoledronic_acid(self) -> dict | None:
+        return zoledronic_acid(self.clearance)
 
 
 @dataclass
@@ -121,6 +120,16 @@ class PatientRecord:
     def facts(self) -> dict:
         """The facts of the guideline's rules known from this record."""
         return patient_facts(self)
+
+    @cached_property
+    def zoledronic_acid(self) -> dict | None:
+        """The zoledronic acid dose for the newest creatinine clearance of the record (`facts`)."""
+        return zoledronic_acid(self.facts.get("creatinine_clearance"))
+
+    @cached_property
+    def summary(self) -> dict:
+        """The record as plain data, in the active language (patients.summary)."""
+        return record_summary(self)
 
     @cached_property
     def findings(self) -> list:

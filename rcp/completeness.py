@@ -6,10 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Windows of the board's completeness check (issue: imaging < 3 months, status and labs < 1 month).
-IMAGING_DAYS = 91
-ASSESSMENT_DAYS = 30
-LAB_DAYS = 30
+from scoring import thresholds as th
 
 
 @dataclass(frozen=True)
@@ -24,14 +21,16 @@ def case_gaps(case, record) -> list[Gap]:
     gaps = []
     if not (case.question or "").strip():
         gaps.append(Gap(_("No question put to the board.")))
-    if not any(exam.date >= today - timedelta(days=IMAGING_DAYS) for exam in record.exams):
+    if not any(exam.date >= today - timedelta(days=th.COMPLETE_IMAGING_WITHIN_DAYS) for exam in record.exams):
         gaps.append(Gap(_("No imaging in the last 3 months."), "exam"))
     if not any(
-        a.date >= today - timedelta(days=ASSESSMENT_DAYS) and a.ecog_value is not None
+        a.date >= today - timedelta(days=th.COMPLETE_ASSESSMENT_WITHIN_DAYS) and a.ecog_value is not None
         for a in record.assessments
     ):
         gaps.append(Gap(_("No performance status in the last month."), "assessment"))
-    recent_labs = [row.lab for row in record.labs if row.lab.date >= today - timedelta(days=LAB_DAYS)]
+    recent_labs = [
+        row.lab for row in record.labs if row.lab.date >= today - timedelta(days=th.COMPLETE_LABS_WITHIN_DAYS)
+    ]
     for field, label in (
         ("calcium", _("calcium")),
         ("albumin", _("albumin")),

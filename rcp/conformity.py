@@ -2,12 +2,15 @@
 `evaluate`": each contradiction says what the proposal goes against. The board may still decide so
 (the chair confirms), and the confirmation is recorded in the minute.
 
-Exactly these, no more: surgery with a life expectancy under 1.5 months; stereotactic radiotherapy
-while SBRT-CONTRAINDICATED fires; cementoplasty where CEMENTOPLASTY-CONTRAINDICATED fires; ablation of
-a lesion excluded from ABLATION (fracture or fracture risk, compression, instability); zoledronic acid
-with a clearance under 30 mL/min or while BMA-ZA-CREATININE fires; calcium supplements with
+Exactly these, no more: surgery with a life expectancy under `SURGERY_NO_BENEFIT_BELOW_MONTHS`;
+stereotactic radiotherapy while SBRT-CONTRAINDICATED fires; cementoplasty where
+CEMENTOPLASTY-CONTRAINDICATED fires; ablation of a lesion excluded from ABLATION (fracture or fracture
+risk, compression, instability); zoledronic acid with a clearance under
+`ZOLEDRONIC_ACID_CLEARANCE_BELOW` or while BMA-ZA-CREATININE fires; calcium supplements with
 hypercalcaemia; a bone scan when an FDG-PET is available. A low BMI is a warning, not a deviation, and
-the less aggressive stabilisation of §3.7 between 6 weeks and 3 months is not a deviation either.
+the less aggressive stabilisation of §3.7 (life expectancy between `SURGERY_NO_BENEFIT_BELOW_MONTHS` and
+`SURGERY_CONTRAINDICATED_BELOW_MONTHS`) is not a deviation either. Every limit is read from
+`scoring.thresholds`, where its value and source are.
 
 The proposals do not name their lesions yet (the record-restructuring task links them): a
 cementoplasty or an ablation is checked against every lesion of the record.
@@ -22,7 +25,7 @@ from scoring.rules import ablation_exclusions, format_number
 CEMENTING = {"cementoplasty", "vertebroplasty"}  # rcp.proposals: the interventional procedures
 ABLATING = {"thermal_ablation"}
 WITH_CALCIUM = {"calcium_vitamin_d"}  # rcp.proposals.SUPPLEMENTS
-HYPERCALCAEMIA = {"CA-HIGH", "CA-CRISIS"}  # corrected calcium > 2.60 mmol/L
+HYPERCALCAEMIA = {"CA-HIGH", "CA-CRISIS"}  # corrected calcium above th.CALCIUM_HIGH_ABOVE
 
 
 def _lesions(findings) -> str:

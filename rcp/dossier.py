@@ -64,6 +64,17 @@ class CaseDossier:
         return self.open_trials.by_rule(self.case.meeting_id) if self.open_trials else {}
 
     @cached_property
+    def summary(self) -> dict:
+        """The record's summary (patients.summary) with, beside each finding, the names of the board's open
+        trials linked to its rule: what the board is shown, and what its minute freezes."""
+        summary = self.record.summary
+        trials = self.trials_by_rule
+        return {
+            **summary,
+            "findings": [{**f, "trials": trials.get(f["rule"], [])} for f in summary["findings"]],
+        }
+
+    @cached_property
     def urgent_findings(self):
         return [f for f in self.record.findings if f.level == "urgent"]
 

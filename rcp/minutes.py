@@ -5,81 +5,37 @@ again identically, and nothing typed later changes what was decided.
 """
 
 import json
+from datetime import date
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from patients.summary import plain as _plain
+from patients.summary import zoledronic_acid
 from rcp.accounts.models import Specialty
-from scoring import formulas
 
 from .conformity import contradictions
 from .pdf import PdfAttachment, render_pdf
 from .proposals import describe
 
 # 2: each lesion's status and own pain; the corrections to the guideline's tables of the scores shown.
-# Older snapshots lack these keys and render without them: a validated minute never changes.
-SNAPSHOT_FORMAT = 2
+# 3: the record's part is its summary (patients.summary), as the board saw it: both performance scales
+# (the converted one marked), BMI, ambulatory status, the lesions' observed fields and cord compression,
+# events as data; the referring physician moves from `case` to `patient`, `assessment` becomes `status`.
+# A stored snapshot is never rewritten (its chain hash covers it): `upgrade` reads an older one in the
+# current shape, without what it did not freeze, so a validated minute renders what it always showed.
+SNAPSHOT_FORMAT = 3
 MINUTE_LANGUAGE = "fr"
-
-
-def _plain(value):
-    """JSON-safe copy (dates as ISO strings, decimals as strings)."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
-
-
-def _score(row_score, saved):
-    return {
-        "slug": row_score.slug,
-        "name": str(row_score.name),
-        "total": saved.total,
-        "band": saved.band,
-        "band_label": str(saved.band_label),
-        "severity": saved.severity,
-        "version": saved.version,
-        "reference": row_score.reference,
-        "computed_on": saved.created_at.date(),
-    }
-
-
-def _lesion(lesion) -> dict:
-    return {
-        "site": lesion.site_label,
-        "status": lesion.status,
-        "status_label": str(lesion.get_status_display()),
-        "pain_nrs": lesion.pain_nrs,  # None: not assessed
-        "pain_mechanical": lesion.pain_mechanical,  # None: unknown, never "not mechanical"
-        "pain_date": lesion.pain_date,
-        "type": str(lesion.latest.get_lesion_type_display()) if lesion.latest else "",
-        "exam": str(lesion.latest.exam) if lesion.latest else "",
-        "scores": [_score(row.score, row.latest) for row in lesion.score_rows if row.latest],
-    }
-
-
-def _corrections(scores) -> list[dict]:
-    """The corrections to the guideline's printed tables of the scores the minute shows, in its language."""
-    return [
-        {
-            "score": score.slug,
-            "name": str(score.name),
-            "items": [{"source": c.source, "text": str(c.text)} for c in score.corrections],
-        }
-        for score in scores
-    ]
-
-
-def zoledronic_dose(facts) -> dict | None:
-    """The zoledronic acid dose for the current clearance (product label), or None without a clearance."""
-    clearance = facts.get("creatinine_clearance")
-    if clearance is None:
-        return None
-    return {"clearance_ml_min": round(clearance, 1), "dose_mg": formulas.zoledronic_acid_dose(clearance)}
 
 
 def decision_data(decision, facts=None) -> dict:
     """The structured decision (embedded as JSON in the minute)."""
     bma = (decision.proposals or {}).get("bma") or {}
-    dose = zoledronic_dose(facts or {}) if bma.get("agent") == "zoledronic_acid" else None
+    dose = (
+        zoledronic_acid((facts or {}).get("creatinine_clearance"))
+        if bma.get("agent") == "zoledronic_acid"
+        else None
+    )
     return _plain(
         {
             "case": decision.case_id,
@@ -106,7 +62,10 @@ def decision_data(decision, facts=None) -> dict:
 
 
 def build_snapshot(*, decision, dossier, number, validated_by, validated_at, supersedes=None) -> dict:
-    """Everything the minute prints, frozen (French labels: the minute is a French medical document).
+    """Everything the minute prints, frozen (French labels: the minute is a French medical document): the
+    dossier's summary of the record exactly as the board is shown it (CaseDossier.summary), and the
+    board's parts (centre, meeting, participants, quorum, case, skeleton, contradictions, decision,
+    validation).
 
     For a draft read on screen, `validated_by` is None: the snapshot then has no `validation`, and is built
     from the live record exactly as the one frozen at validation will be."""
@@ -118,12 +77,9 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
         attendances = [a for a in meeting.attendances.all() if a.present]
         quorum = meeting.board.quorum([a.specialty for a in attendances])
         specialties = dict(Specialty.choices)
-        tumour = record.tumour
-        assessment = record.latest_assessment
-        lab = record.labs[0] if record.labs else None
-        trials_by_rule = dossier.trials_by_rule
         snapshot = {
             "format": SNAPSHOT_FORMAT,
+            **dossier.summary,
             "centre": {"name": patient.centre.name, "finess": patient.centre.finess},
             "meeting": {
                 "title": meeting.title,
@@ -147,72 +103,13 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
                 "required": quorum.required,
                 "override": decision.quorum_override,
             },
-            "patient": {
-                "family_name": patient.family_name.upper(),
-                "given_names": patient.given_names,
-                "birth_date": patient.birth_date,
-                "age": patient.age,
-                "sex": str(patient.get_sex_display()),
-                "hospital_id": patient.hospital_id,
-                "ins": patient.ins,
-            },
             "case": {
                 "question": case.question,
                 "reason": str(case.get_reason_display()),
                 "urgent": case.is_urgent,
                 "presenting_physician": case.presenting_physician.display_name,
                 "presenting_rpps": case.presenting_physician.rpps,
-                "referring_physician": patient.referring_physician.display_name
-                if patient.referring_physician
-                else "",
             },
-            "tumour": {
-                "histology": str(tumour.get_histology_display()),
-                "location": str(tumour.get_location_display()),
-                "diagnosis_date": tumour.diagnosis_date,
-                "tnm": tumour.tnm,
-                "stage": tumour.stage,
-                "pdl1": tumour.pdl1_tps,
-            }
-            if tumour
-            else None,
-            "molecular": [
-                f"{alt.get_gene_display()} {alt.variant}".strip()
-                for alt in patient.molecularalterations.all()
-            ],
-            "assessment": {
-                "date": assessment.date,
-                "ecog": assessment.ecog_value,
-                "karnofsky": assessment.karnofsky,
-                "pain": assessment.pain_nrs,
-                "frankel": assessment.frankel,
-                "life_expectancy_months": assessment.life_expectancy_months,
-            }
-            if assessment
-            else None,
-            "sites": [
-                f"{s.get_organ_display()} ({s.get_resectability_display().lower()})"
-                for s in patient.metastaticsites.all()
-            ],
-            "lesions": [_lesion(lesion) for lesion in record.lesions],
-            "scores": [_score(row.score, row.latest) for row in dossier.score_rows if row.latest],
-            "corrections": _corrections(record.corrected_scores),
-            "treatments": [
-                {"start": t.start_date, "end": t.end_date, "summary": t.summary} for t in record.treatments
-            ],
-            "labs": {
-                "date": lab.lab.date,
-                "corrected_calcium": lab.lab.corrected_calcium,
-                "calcium_status": lab.lab.calcium_status,
-                "clearance": round(lab.clearance, 1) if lab.clearance is not None else None,
-            }
-            if lab
-            else None,
-            "events": [f"{e.date:%d/%m/%Y} {e.get_kind_display()}" for e in patient.skeletalevents.all()],
-            # With the names of the board's open trials shown beside each finding when it was frozen.
-            "findings": [
-                {**f.as_dict(figures=True), "trials": trials_by_rule.get(f.rule, [])} for f in record.findings
-            ],
             "skeleton_svg": str(dossier.skeleton),
             "contradictions": contradictions(decision.proposals, record.findings, record.facts),
             "decision": decision_data(decision, record.facts),
@@ -229,6 +126,58 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
             "supersedes": supersedes,
         }
     return _plain(snapshot)
+
+
+def upgrade(snapshot: dict) -> dict:
+    """A stored snapshot read in the current shape (SNAPSHOT_FORMAT), without what it did not freeze: a
+    new copy, the stored one untouched. What an older minute printed is printed again, and nothing it
+    did not print: its Karnofsky index and calcium status (frozen, never printed), BMI, ambulatory
+    status, vitamin D, observed fields and open trials are left out; a format-1 snapshot keeps no lesion
+    status or pain (their columns stay hidden) and no table corrections."""
+    if snapshot.get("format", 1) >= SNAPSHOT_FORMAT:
+        return snapshot
+    upgraded = {**snapshot, "format": SNAPSHOT_FORMAT, "upgraded_from": snapshot.get("format", 1)}
+    case = dict(snapshot["case"])
+    upgraded["patient"] = {**snapshot["patient"], "referring_physician": case.pop("referring_physician", "")}
+    upgraded["case"] = case
+    assessment = upgraded.pop("assessment", None)
+    upgraded["status"] = (
+        {
+            "date": assessment["date"],
+            "ecog": assessment["ecog"],
+            "ecog_converted": None,  # not frozen: whether ECOG was assessed or converted is unknown
+            "karnofsky": None,
+            "karnofsky_range": None,
+            "karnofsky_converted": False,
+            "pain": assessment["pain"],
+            "pain_mechanical": None,
+            "frankel": assessment["frankel"],
+            "ambulatory_status": "",
+            "ambulatory_label": "",
+            "life_expectancy_months": assessment["life_expectancy_months"],
+            "bmi": None,
+        }
+        if assessment
+        else None
+    )
+    if snapshot.get("labs"):
+        unprinted = {"calcium_status": None, "vitamin_d_deficient": None, "zoledronic_acid": None}
+        upgraded["labs"] = {**snapshot["labs"], **unprinted}
+    upgraded["lesions"] = [
+        {"id": None, "observed": {}, "cord_compression": None, "withheld": [], **lesion}
+        for lesion in snapshot["lesions"]
+    ]
+    upgraded["events"] = [_event(text) for text in snapshot["events"]]
+    upgraded["corrections"] = snapshot.get("corrections", [])
+    upgraded["findings"] = [{"trials": [], **finding} for finding in snapshot["findings"]]
+    return upgraded
+
+
+def _event(text: str) -> dict:
+    """An event frozen as text before format 3, "dd/mm/YYYY label", as data."""
+    day, _space, label = text.partition(" ")
+    dd, mm, yyyy = day.split("/")
+    return {"date": date(int(yyyy), int(mm), int(dd)).isoformat(), "kind": "", "label": label}
 
 
 def draft_snapshot(*, decision, dossier, previous=None) -> dict:

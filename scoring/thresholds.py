@@ -3,14 +3,16 @@
 The rules read these names and their messages quote them, so changing a value here changes both the
 decision and the text. The facts builder (`patients.facts`) and the conformity check of a decision
 (`rcp.conformity`) read the few they need from here too. Specification: ../shared/clinical/rules.md
-(version 2). Sources: "§x" is the inter-regional guideline OncoBFC/NEON/ONCORIF 2021 (seed 002); 000
-and 001 are chapters of the regional thoracic-oncology guideline (general context, nuclear medicine);
-003 is the Chinese expert consensus on bone metastasis in lung cancer (2022); 004 is the 2026
-literature digest.
+(version 2); the board's completeness check (`rcp.completeness`) and the prefill of the scores
+(`patients.prefill`) read theirs here as well. Sources: "§x" is the inter-regional guideline
+OncoBFC/NEON/ONCORIF 2021 (seed 002); 000 and 001 are chapters of the regional thoracic-oncology
+guideline (general context, nuclear medicine); 003 is the Chinese expert consensus on bone metastasis
+in lung cancer (2022); 004 is the 2026 literature digest.
 
 Time spans are counted in whole days, `(later - earlier).days`, with these conversions:
     6 months  = 183 days  (6 × 30.44 = 182.6, rounded up)
     3 months  =  91 days  (3 × 30.44 = 91.3)
+    1 month   =  30 days  (the board's completeness windows)
     24 months = 730 days  (2 × 365)
     15 days   =  15 days;  3 weeks = 21 days
 Each span is compared with the operator rules.md writes:
@@ -138,3 +140,15 @@ BMA_REVIEW_AFTER_MONTHS = 24  # the same limit in months, for the message
 GCSF_PET_WITHIN_DAYS = 15  # no FDG-PET within the 15 days after G-CSF (§2); day 15 included
 FLARE_WITHIN_DAYS = SIX_MONTHS_DAYS  # flare phenomenon < 6 months after treatment start (§2; 001 §1.2)
 FLARE_WITHIN_MONTHS = 6  # the same limit in months, for the message
+
+# --- Reading the record for the scores: scores.md ---------------------------------------------------
+AVERAGE_MONTH_DAYS = 30.4375  # 365.25 / 12: a span of days in months (Rades interval, scores.md ≤ 15 / > 15)
+# Mirels pain from the lesion's NRS: 1–3 mild, from 4 moderate (the usual NRS bands; rules.md likewise
+# counts a bone metastasis as painful from NRS 4, RT_PAIN_NRS_MIN); mechanical pain is "functional".
+MIRELS_MILD_PAIN_NRS_MAX = RT_PAIN_NRS_MIN - 1
+
+# --- The board's completeness check of a case (design.md: the coordinator checks each case) ---------
+# Recent enough for the board: imaging of the last 3 months, performance status and labs of the last month.
+COMPLETE_IMAGING_WITHIN_DAYS = THREE_MONTHS_DAYS
+COMPLETE_ASSESSMENT_WITHIN_DAYS = 30
+COMPLETE_LABS_WITHIN_DAYS = 30

@@ -909,21 +909,31 @@ def _history(body, doc: MinuteSnapshot, ids: Ids):
 
 def _other_data(doc: MinuteSnapshot):
     snap = doc.raw
-    assessment = snap.get("assessment") or {}
-    yield (
-        f"État clinique ({_iso_fr(assessment.get('date'))})" if assessment else "État clinique",
-        [
-            (label, str(assessment[key]))
-            for key, label in (
-                ("ecog", "Indice de performance OMS (ECOG)"),
-                ("karnofsky", "Indice de Karnofsky"),
-                ("pain", "Douleur (EN 0–10)"),
-                ("frankel", "Grade de Frankel"),
-                ("life_expectancy_months", "Espérance de vie estimée (mois)"),
-            )
-            if assessment.get(key) not in (None, "")
-        ],
-    )
+    # Format 3 (rcp.minutes) names the clinical status `status`, with BMI and ambulatory status, and marks
+    # a converted performance scale; older formats name it `assessment`.
+    assessment = snap.get("status") or snap.get("assessment") or {}
+    rows = [
+        (label, str(assessment[key]))
+        for key, label in (
+            ("ecog", "Indice de performance OMS (ECOG)"),
+            ("karnofsky", "Indice de Karnofsky"),
+            ("pain", "Douleur (EN 0–10)"),
+            ("frankel", "Grade de Frankel"),
+            ("ambulatory_label", "Statut ambulatoire"),
+            ("life_expectancy_months", "Espérance de vie estimée (mois)"),
+            ("bmi", "Indice de masse corporelle (kg/m²)"),
+        )
+        if assessment.get(key) not in (None, "")
+    ]
+    if assessment.get("ecog_converted"):
+        rows = [
+            (label, f"{value} (converti depuis l’indice de Karnofsky)" if "ECOG" in label else value)
+            for label, value in rows
+        ]
+    if assessment.get("karnofsky_range"):
+        low, high = assessment["karnofsky_range"]
+        rows.insert(1, ("Indice de Karnofsky", f"{low}–{high} (converti depuis l’ECOG)"))
+    yield (f"État clinique ({_iso_fr(assessment.get('date'))})" if assessment else "État clinique", rows)
     yield ("Altérations moléculaires", [(m, "") for m in snap.get("molecular") or []])
     yield ("Métastases extra-osseuses", [(s, "") for s in snap.get("sites") or []])
     lesions = []
@@ -978,7 +988,15 @@ def _other_data(doc: MinuteSnapshot):
             for t in snap.get("treatments") or []
         ],
     )
-    yield ("Événements osseux", [(e, "") for e in snap.get("events") or []])
+    # Format 3 freezes an event as data; older formats as "dd/mm/YYYY label".
+    events = snap.get("events") or []
+    yield (
+        "Événements osseux",
+        [
+            (e if isinstance(e, str) else f"{_iso_fr(e.get('date'))} {e.get('label') or ''}", "")
+            for e in events
+        ],
+    )
     yield (
         "Alertes et recommandations du référentiel",
         [

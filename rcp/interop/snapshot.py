@@ -133,7 +133,13 @@ class MinuteSnapshot:
             rpps=case.get("presenting_rpps"),
             specialty=case.get("presenting_specialty"),
         )
-        self.referring = Person(case.get("referring_physician"), rpps=case.get("referring_rpps"))
+        # Format 3 keeps the referring physician with the patient (the summary), older ones in `case`.
+        referring = (
+            patient["referring_physician"]
+            if "referring_physician" in patient
+            else case.get("referring_physician")
+        )
+        self.referring = Person(referring, rpps=case.get("referring_rpps"))
 
         tumour = snapshot.get("tumour") or {}
         self.has_tumour = bool(tumour)

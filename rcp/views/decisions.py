@@ -23,7 +23,7 @@ from ..decision_forms import DecisionForm, differences
 from ..dossier import dossiers
 from ..integrity import log_altered, verify_minute, verify_minutes
 from ..meetings import MeetingClosed, closed_message
-from ..minutes import draft_snapshot, zoledronic_dose
+from ..minutes import draft_snapshot
 from ..models import Decision, Minute, Trial
 from ..services import (
     DraftConflict,
@@ -128,7 +128,7 @@ def decision_edit(request, pk):
     quorum = case.meeting.quorum()
     proposals = form.instance.proposals if form is not None else {}
     if form is not None:
-        form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.facts)
+        form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.zoledronic_acid)
     context = {
         "case": case,
         "dossier": dossier,
@@ -158,8 +158,8 @@ def _validated(request, minute, present):
     return redirect(f"{request.path}{'?present=' + present if present else ''}")
 
 
-def _zoledronic_help(facts) -> str:
-    dose = zoledronic_dose(facts)
+def _zoledronic_help(dose) -> str:
+    """The help of the zoledronic acid choice: the dose of the record (PatientRecord.zoledronic_acid)."""
     if dose is None:
         return _("No creatinine clearance in the record: the zoledronic acid dose cannot be computed.")
     if dose["dose_mg"] is None:

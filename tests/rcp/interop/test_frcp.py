@@ -295,7 +295,7 @@ def test_what_the_snapshot_does_not_know_is_unknown_never_guessed(meeting, chair
     snapshot = deepcopy(validated(meeting, chair_rpps).snapshot)
     snapshot["tumour"] = None
     snapshot["case"]["presenting_rpps"] = ""
-    snapshot["case"]["referring_physician"] = ""
+    snapshot["patient"]["referring_physician"] = ""  # format 3: with the patient (rcp.minutes)
     snapshot["quorum"] = {}
     snapshot["centre"]["finess"] = ""
     data = frcp_cda(snapshot, config=FrcpConfig())
