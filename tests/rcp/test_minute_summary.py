@@ -35,6 +35,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     started_meeting,
 )
+from tests.tasks import minute_pdf
 
 DATA = Path(__file__).parent / "data"
 # The format-2 template's words the current one words otherwise: the column "Lésion" is "Siège" (as on
@@ -135,7 +136,7 @@ def test_the_minute_freezes_and_prints_what_the_dossier_shows(client_for, chair,
         == 302
     )
     minute = Minute.objects.get()
-    printed = pdf_text(bytes(minute.pdf))
+    printed = pdf_text(minute_pdf(minute))
     for fact in FACTS:
         assert fact in screen, fact
         assert fact in printed, fact
