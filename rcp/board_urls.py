@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, decisions, dossier, meetings, present
+from .views import cases, decisions, dossier, meetings, present, proposals
 
 app_name = "rcp"
 
@@ -44,6 +44,13 @@ urlpatterns = [
     path("boards/<int:pk>/trials/", decisions.trials, name="trials"),
     path("boards/<int:pk>/trials/<int:trial_pk>/", decisions.trial_edit, name="trial_edit"),
     path("cases/<int:pk>/decision/", decisions.decision_edit, name="decision"),
+    path("cases/<int:pk>/decision/lines/new/", proposals.line_new, name="decision_line_new"),
+    path("cases/<int:pk>/decision/lines/<int:line_pk>/", proposals.line_edit, name="decision_line_edit"),
+    path(
+        "cases/<int:pk>/decision/lines/<int:line_pk>/remove/",
+        proposals.line_remove,
+        name="decision_line_remove",
+    ),
     path("cases/<int:pk>/decision/read/", decisions.case_decision_read, name="case_decision_read"),
     path("decisions/<int:pk>/", decisions.decision_read, name="decision_read"),
     path("decisions/<int:pk>/amend/", decisions.decision_amend, name="decision_amend"),

@@ -15,11 +15,13 @@ from scoring import formulas
 
 from .conformity import contradictions
 from .pdf import PdfAttachment, render_pdf
-from .proposals import describe
+from .proposals import decision_rows
 
 # 2: each lesion's status and own pain; the corrections to the guideline's tables of the scores shown.
+# 3: the decision's proposal lines (`decision.lines`, their words in `proposals_text` as before) and what
+# the fiche RCP records (type of discussion, trial proposed, patient informed, GP, distribution).
 # Older snapshots lack these keys and render without them: a validated minute never changes.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 MINUTE_LANGUAGE = "fr"
 
 
@@ -76,33 +78,50 @@ def zoledronic_dose(facts) -> dict | None:
     return {"clearance_ml_min": round(clearance, 1), "dose_mg": formulas.zoledronic_acid_dose(clearance)}
 
 
-def decision_data(decision, facts=None) -> dict:
-    """The structured decision (embedded as JSON in the minute)."""
-    bma = (decision.proposals or {}).get("bma") or {}
-    dose = zoledronic_dose(facts or {}) if bma.get("agent") == "zoledronic_acid" else None
-    return _plain(
-        {
-            "case": decision.case_id,
-            "version": decision.version,
-            "proposals": decision.proposals,
-            "proposals_text": describe(decision.proposals),
-            "free_text": decision.free_text,
-            "trial": decision.trial.name if decision.trial else None,
-            "conforms": decision.conforms,
-            "deviation_reason": decision.deviation_reason,
-            "deviation_reason_label": str(decision.get_deviation_reason_display())
-            if decision.deviation_reason
-            else "",
-            "deviation_text": decision.deviation_text,
-            "follow_up_physician": decision.follow_up_physician.display_name
-            if decision.follow_up_physician
-            else None,
-            "amendment_reason": decision.amendment_reason,
-            "contradictions_confirmed": decision.contradictions_confirmed,
-            "quorum_override": decision.quorum_override,
-            "zoledronic_acid": dose,
-        }
-    )
+def decision_data(decision, facts=None, lesions=()) -> dict:
+    """The structured decision (embedded as JSON in the minute): its proposal lines with their lesions
+    (`lesions`: the record's, for the board's labels), and what the fiche RCP records."""
+    rows = decision_rows(decision, lesions)
+    zoledronic = any(row["kind"] == "bma" and row["details"].get("drug") == "zoledronic_acid" for row in rows)
+    data = {
+        "case": decision.case_id,
+        "version": decision.version,
+        "lines": [
+            {key: row[key] for key in ("kind", "lesions", "lesion_ids", "details", "text")} for row in rows
+        ],
+        "proposals_text": [row["text"] for row in rows],
+        "free_text": decision.free_text,
+        "discussion_type": decision.discussion_type,
+        "discussion_type_label": str(decision.get_discussion_type_display())
+        if decision.discussion_type
+        else "",
+        "trial_proposed": decision.trial_proposed,
+        "trial": decision.trial.name if decision.trial else None,
+        "patient_informed": decision.patient_informed,
+        "patient_informed_label": str(decision.get_patient_informed_display())
+        if decision.patient_informed
+        else "",
+        "patient_informed_by": decision.patient_informed_by,
+        "general_practitioner": decision.general_practitioner,
+        "distribution": [line.strip() for line in decision.distribution.splitlines() if line.strip()],
+        "conforms": decision.conforms,
+        "deviation_reason": decision.deviation_reason,
+        "deviation_reason_label": str(decision.get_deviation_reason_display())
+        if decision.deviation_reason
+        else "",
+        "deviation_text": decision.deviation_text,
+        "follow_up_physician": decision.follow_up_physician.display_name
+        if decision.follow_up_physician
+        else None,
+        "amendment_reason": decision.amendment_reason,
+        "contradictions_confirmed": decision.contradictions_confirmed,
+        "quorum_override": decision.quorum_override,
+        # The dose for the clearance of the record as frozen, beside the dose the line proposes.
+        "zoledronic_acid": zoledronic_dose(facts or {}) if zoledronic else None,
+    }
+    if decision.proposals:
+        data["proposals"] = decision.proposals
+    return _plain(data)
 
 
 def build_snapshot(*, decision, dossier, number, validated_by, validated_at, supersedes=None) -> dict:
@@ -214,8 +233,10 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
                 {**f.as_dict(figures=True), "trials": trials_by_rule.get(f.rule, [])} for f in record.findings
             ],
             "skeleton_svg": str(dossier.skeleton),
-            "contradictions": contradictions(decision.proposals, record.findings, record.facts),
-            "decision": decision_data(decision, record.facts),
+            "contradictions": contradictions(
+                decision_rows(decision, record.lesions), record.findings, record.facts
+            ),
+            "decision": decision_data(decision, record.facts, record.lesions),
             "validation": {
                 "number": number,
                 "version": decision.version,

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from rcp.accounts.models import Specialty
 from rcp.accounts.permissions import may_chair
 from rcp.accounts.scoping import CentreScopedQuerySet, centre_mismatches
+from rcp.proposals import Kind as ProposalKind
 from scoring.rule_titles import RULE_TITLES
 from scoring.rules import RULE_IDS
 
@@ -493,6 +494,16 @@ class Decision(models.Model):
         TRIAL = "trial_inclusion", _("Inclusion in a clinical trial")
         OTHER = "other", _("Other (say which)")
 
+    class Discussion(models.TextChoices):
+        FIRST = "first", _("First presentation")
+        AGAIN = "again", _("Re-discussion")
+        EMERGENCY = "emergency", _("Emergency")
+
+    class Informed(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        TO_DO = "to_do", _("To do")
+
     case = models.ForeignKey(
         CaseSubmission, verbose_name=_("case"), on_delete=models.PROTECT, related_name="decisions"
     )
@@ -544,6 +555,21 @@ class Decision(models.Model):
         related_name="+",
     )
     validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    # What the French "fiche RCP" records beside the proposals.
+    discussion_type = models.CharField(
+        _("type of discussion"), max_length=12, choices=Discussion.choices, blank=True
+    )
+    trial_proposed = models.BooleanField(_("inclusion in a trial proposed"), null=True, blank=True)
+    patient_informed = models.CharField(
+        _("patient informed"), max_length=6, choices=Informed.choices, blank=True
+    )
+    patient_informed_by = models.CharField(_("informed by (or who will inform)"), max_length=150, blank=True)
+    general_practitioner = models.CharField(
+        _("general practitioner"), max_length=200, blank=True, help_text=_("Name and town, or address.")
+    )
+    distribution = models.TextField(
+        _("distribution list of the minute"), blank=True, help_text=_("One recipient a line.")
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -591,6 +617,64 @@ class Decision(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class ProposalLineQuerySet(models.QuerySet):
+    def _frozen(self) -> bool:
+        return self.exclude(decision__status=Decision.Status.DRAFT).exists()
+
+    def update(self, **kwargs):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision cannot be updated")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision cannot be deleted")
+        return super().delete()
+
+
+class ProposalLine(models.Model):
+    """One proposal of a decision, of one kind (rcp.proposals lists the kinds, their fields and words),
+    linked to the tracked lesions it concerns. Frozen with its decision once validated."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ProposalKind.choices)
+    lesions = models.ManyToManyField(
+        "patients.TrackedLesion", verbose_name=_("lesions concerned"), blank=True, related_name="+"
+    )
+    # Validated by the form of its kind (rcp.proposals.FORMS): plain JSON values.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    history = HistoricalRecords(m2m_fields=[lesions])
+
+    objects = ProposalLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal line")
+        verbose_name_plural = _("proposal lines")
+        ordering = ["decision", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "position"], name="rcp_proposal_line_unique_position")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.position})"
+
+    def save(self, *args, **kwargs):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision never change: amend it")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision are never deleted")
+        return super().delete(*args, **kwargs)
+
+    def _frozen(self) -> bool:
+        return Decision.objects.filter(pk=self.decision_id).exclude(status=Decision.Status.DRAFT).exists()
 
 
 class MinuteQuerySet(CentreScopedQuerySet):

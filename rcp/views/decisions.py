@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,12 +18,11 @@ from ..accounts.permissions import (
     may_validate,
     require,
 )
-from ..conformity import contradictions
 from ..decision_forms import DecisionForm, differences
 from ..dossier import dossiers
 from ..integrity import log_altered, verify_minute, verify_minutes
 from ..meetings import MeetingClosed, closed_message
-from ..minutes import draft_snapshot, render_meeting_minutes, zoledronic_dose
+from ..minutes import draft_snapshot, render_meeting_minutes
 from ..models import Decision, Minute, Trial
 from ..services import (
     DraftConflict,
@@ -34,6 +32,7 @@ from ..services import (
     validate_decision,
 )
 from ._common import refuse_when_closed
+from .proposals import lines_context
 
 
 def _pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
@@ -132,19 +131,26 @@ def decision_edit(request, pk):
     # Only the whole page needs the dossier: an autosave (htmx) has answered above with its fragment.
     [dossier] = dossiers(request.user, [case])
     quorum = case.meeting.quorum()
-    proposals = form.instance.proposals if form is not None else {}
-    if form is not None:
-        form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.facts)
+    if form is not None and decision.pk is None and dossier.previous and not case.is_urgent:
+        form.fields["discussion_type"].initial = Decision.Discussion.AGAIN
+    can_record = may_record_decision(request.user)
+    lines = lines_context(
+        case=case,
+        decision=form.instance if form is not None else None,
+        record=dossier.record,
+        editable=can_record and not draft_locked,
+        present=present,
+    )
     context = {
+        **lines,
         "case": case,
         "dossier": dossier,
         "form": form,
         "decision": decision,
         "validated": validated,
         "quorum": quorum,
-        "contradictions": contradictions(proposals, dossier.record.findings, dossier.record.facts),
         "can_validate": may_validate(request.user, case.meeting),
-        "can_record": may_record_decision(request.user),
+        "can_record": can_record,
         "present": present,
         "conflict": conflict,
         "draft_locked": draft_locked,
@@ -162,20 +168,6 @@ def _validated(request, minute, present):
         % {"number": minute.number, "version": minute.version},
     )
     return redirect(f"{request.path}{'?present=' + present if present else ''}")
-
-
-def _zoledronic_help(facts) -> str:
-    dose = zoledronic_dose(facts)
-    if dose is None:
-        return _("No creatinine clearance in the record: the zoledronic acid dose cannot be computed.")
-    if dose["dose_mg"] is None:
-        return _("Clearance %(clearance)s mL/min: zoledronic acid is not recommended; prefer denosumab.") % {
-            "clearance": number_format(dose["clearance_ml_min"], 1)
-        }
-    return _("Clearance %(clearance)s mL/min: zoledronic acid %(dose)s mg every 4 weeks (product label).") % {
-        "clearance": number_format(dose["clearance_ml_min"], 1),
-        "dose": number_format(dose["dose_mg"], 1),
-    }
 
 
 def _save_draft(request, case, form):
