@@ -15,7 +15,7 @@ from django import forms
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from scoring import formulas
@@ -318,10 +318,10 @@ class BMAForm(DetailsForm):
     action = forms.ChoiceField(
         label=_("Proposal"),
         choices=[
-            ("start", _("Start")),
-            ("continue", _("Continue")),
-            ("hold", _("Hold")),
-            ("stop", _("Stop")),
+            ("start", pgettext_lazy("bone-modifying agent", "Start")),
+            ("continue", pgettext_lazy("bone-modifying agent", "Continue")),
+            ("hold", pgettext_lazy("bone-modifying agent", "Hold")),
+            ("stop", pgettext_lazy("bone-modifying agent", "Stop")),
         ],
         initial="start",
     )
@@ -532,8 +532,10 @@ def _label(kind, name, value) -> str:
     return str(_labels(kind, name).get(str(value), value))
 
 
-def _gy(value) -> str:
-    return number_format(float(value), 1).replace(",0", "").replace(".0", "")
+def _number(value) -> str:
+    """8 and 3.5 as the language writes them ("8", "3,5"), never "8.0"."""
+    value = float(value)
+    return number_format(value, 0 if value.is_integer() else 1)
 
 
 def describe(row: dict) -> str:
@@ -545,9 +547,10 @@ def describe(row: dict) -> str:
     if kind == Kind.RADIOTHERAPY:
         if d.get("dose_gy") is not None and d.get("fractions"):
             parts.append(
-                gettext("%(dose)s Gy in %(n)s fractions") % {"dose": _gy(d["dose_gy"]), "n": d["fractions"]}
+                gettext("%(dose)s Gy in %(n)s fractions")
+                % {"dose": _number(d["dose_gy"]), "n": d["fractions"]}
                 if d["fractions"] > 1
-                else gettext("%(dose)s Gy in 1 fraction") % {"dose": _gy(d["dose_gy"])}
+                else gettext("%(dose)s Gy in 1 fraction") % {"dose": _number(d["dose_gy"])}
             )
         parts += [_label(kind, name, d[name]) for name in ("technique", "intent") if d.get(name)]
         if d.get("reirradiation"):
@@ -569,7 +572,7 @@ def describe(row: dict) -> str:
         if d.get("drug"):
             parts.append(_label(kind, "drug", d["drug"]))
         if d.get("dose_mg") is not None:
-            parts.append(gettext("%(dose)s mg") % {"dose": number_format(float(d["dose_mg"]), 1)})
+            parts.append(gettext("%(dose)s mg") % {"dose": _number(d["dose_mg"])})
         if d.get("dose_reason"):
             parts.append(gettext("dose chosen: %(reason)s") % {"reason": d["dose_reason"]})
         if d.get("interval_weeks"):
@@ -585,7 +588,7 @@ def describe(row: dict) -> str:
     elif kind == Kind.CORTICOSTEROIDS:
         parts.append(_label(kind, "drug", d.get("drug", "")))
         if d.get("dose_mg") is not None:
-            parts.append(gettext("%(dose)s mg a day") % {"dose": number_format(float(d["dose_mg"]), 1)})
+            parts.append(gettext("%(dose)s mg a day") % {"dose": _number(d["dose_mg"])})
         start = d.get("start")
         parts.append(
             gettext("from %(date)s") % {"date": datetime.date.fromisoformat(start).strftime("%d/%m/%Y")}

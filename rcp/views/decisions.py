@@ -131,7 +131,7 @@ def decision_edit(request, pk):
     # Only the whole page needs the dossier: an autosave (htmx) has answered above with its fragment.
     [dossier] = dossiers(request.user, [case])
     quorum = case.meeting.quorum()
-    if form is not None and decision.pk is None and dossier.previous and not case.is_urgent:
+    if form is not None and decision.pk is None and dossier.previous_cases and not case.is_urgent:
         form.fields["discussion_type"].initial = Decision.Discussion.AGAIN
     can_record = may_record_decision(request.user)
     lines = lines_context(
