@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, decisions, dossier, meetings, present, proposals
+from .views import cases, decisions, dossier, followup, meetings, present, proposals
 
 app_name = "rcp"
 
@@ -57,4 +57,10 @@ urlpatterns = [
     path("minutes/<int:pk>.pdf", decisions.minute_pdf, name="minute_pdf"),
     path("meetings/<int:pk>/minutes.pdf", decisions.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("patients/<int:pk>/minutes/", decisions.patient_minutes, name="patient_minutes"),
+    # After the board (rcp/followup.py): actions, outcomes, the next meeting's suggestions.
+    path("follow-up/", followup.my_follow_up, name="follow_up"),
+    path("actions/<int:pk>/", followup.action_detail, name="action"),
+    path("patients/<int:pk>/follow-up/", followup.patient_follow_up, name="patient_follow_up"),
+    path("cases/<int:pk>/outcomes/<int:months>/", followup.outcome_edit, name="outcome"),
+    path("meetings/<int:pk>/agenda/suggested/", followup.agenda_add_suggested, name="agenda_add_suggested"),
 ]

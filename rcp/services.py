@@ -14,6 +14,7 @@ from rcp.accounts.models import Centre
 from .accounts.permissions import may_record_decision, may_validate, require
 from .conformity import contradictions
 from .dossier import dossiers
+from .followup import create_actions
 from .integrity import chain_hash, next_link
 from .meetings import MeetingClosed, local_day, local_time
 from .minutes import build_snapshot, render_minute
@@ -170,6 +171,7 @@ def validate_decision(*, decision, user) -> Minute:
         case.discussed_with_quorum = snapshot["quorum"]["ok"]
         case._history_user = user
         case.save(update_fields=["status", "discussed_at", "discussed_with_quorum"])
+    create_actions(decision=decision, user=user)  # each line an action; an amendment's follow (rcp.followup)
     return minute
 
 
