@@ -191,7 +191,7 @@ def test_the_action_page_changes_it_and_refuses_others(client_for, decided, clin
         page, {"op": "cancel", "cancel-cancel_reason": "other", "cancel-cancelled_on": today}
     )
     assert response.status_code == 400
-    assert "Say why the action is cancelled." in response.content.decode()  # beside its field
+    assert "Précisez pourquoi l’action est annulée." in response.content.decode()  # beside its field
     assert 'id="id_cancel-cancel_reason"' in response.content.decode()
     response = owner.post(page, {"op": "start", "start-started_on": today})
     assert response.status_code == 302
