@@ -440,24 +440,25 @@ def patient_follow_up(user, patient) -> list[CaseFollowUp]:
 
 
 def closing_actions(meeting) -> list[tuple]:
-    """(case, its actions) for each case of the meeting with a validated decision, in the agenda's
-    order: three queries."""
-    validated = Decision.objects.filter(case=OuterRef("pk")).exclude(status=Decision.Status.DRAFT)
-    cases = list(meeting.agenda().filter(Exists(validated)).select_related("patient"))
-    actions = (
-        with_text(
-            Action.objects.filter(line__decision__case__in=[case.pk for case in cases])
-            .select_related("line__decision", "owner")
-            .prefetch_related("line__lesions")
-            .order_by("line__decision__version", "line__position")
+    """(case, its actions) for each case of the meeting's agenda whose validated decision made actions, in
+    the agenda's order: one query, two when there are actions (their lines' lesions)."""
+    actions = with_text(
+        Action.objects.filter(line__decision__case__meeting=meeting)
+        .exclude(line__decision__case__status=CaseSubmission.Status.REMOVED)
+        .select_related("line__decision__case__patient", "owner")
+        .prefetch_related("line__lesions")
+        .order_by(
+            "line__decision__case__position",
+            "line__decision__case_id",
+            "line__decision__version",
+            "line__position",
         )
-        if cases
-        else []
     )
-    by_case = defaultdict(list)
+    by_case = {}
     for action in actions:
-        by_case[action.line.decision.case_id].append(action)
-    return [(case, by_case[case.pk]) for case in cases]
+        case = action.line.decision.case
+        by_case.setdefault(case.pk, (case, []))[1].append(action)
+    return list(by_case.values())
 
 
 @dataclass
