@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from django.db.models import Count
+from django.utils import timezone
 
 from patients import models as m
 from rcp.accounts.models import User
