@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -508,3 +509,25 @@ def test_the_decision_page_does_not_query_more_with_more_lines(
     with django_assert_max_num_queries(len(one_line)):
         response = client.get(url)
     assert response.content.decode().count('class="list-group-item') == 11
+
+
+def test_raw_sql_cannot_add_change_or_delete_a_validated_decisions_line(client_for, case, chair):
+    line = propose(case, chair, "exams", exam="ct")
+    data = {"conforms": "true", "revision": 0, "validate": "1"}
+    assert client_for(chair).post(reverse("rcp:decision", args=[case.pk]), data).status_code == 302
+    for sql, params in (
+        ("UPDATE rcp_proposalline SET details = '{}' WHERE id = %s", [line.pk]),
+        ("DELETE FROM rcp_proposalline WHERE id = %s", [line.pk]),
+        (
+            "INSERT INTO rcp_proposalline (decision_id, position, kind, details) "
+            "VALUES (%s, 9, 'exams', '{}')",
+            [line.decision_id],
+        ),
+    ):
+        with (
+            pytest.raises(IntegrityError, match="rcp integrity"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    assert ProposalLine.objects.get().details == {"exam": "ct"}
