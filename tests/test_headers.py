@@ -17,6 +17,7 @@ from tests.factories import (
     ExamFactory,
     LabFactory,
     LesionFactory,
+    propose,
     started_meeting,
 )
 
@@ -35,12 +36,11 @@ def board_case(centre, chair, clinician, patient):
 
 @pytest.fixture
 def minute(client_for, chair, board_case):
+    [t11] = board_case.patient.tracked_lesions.all()
+    propose(
+        board_case, chair, "radiotherapy", lesions=[t11], intent="analgesic", technique="3d", schedule="8x1"
+    )
     proposal = {
-        "p_radiotherapy": "on",
-        "p_radiotherapy_site": "T11",
-        "p_radiotherapy_scheme": "8x1",
-        "p_bma": "on",
-        "p_bma_agent": "denosumab",
         "conforms": "true",
         "revision": 0,
         "validate": "1",
@@ -66,6 +66,7 @@ def page_kinds(case, minute):
         "meeting dossier PDF": reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]),
         "presentation": reverse("rcp:present", args=[meeting.pk, 1]),
         "decision": reverse("rcp:decision", args=[case.pk]),
+        "decision line form": reverse("rcp:decision_line_new", args=[case.pk]) + "?kind=radiotherapy",
         "minute PDF": reverse("rcp:minute_pdf", args=[minute.pk]),
         "meeting minutes PDF": reverse("rcp:meeting_minutes_pdf", args=[meeting.pk]),
         "not found": "/patients/999999/",
