@@ -334,10 +334,13 @@ def with_text(actions) -> list[Action]:
 
 
 def my_open_actions(user):
-    """The open actions `user` owns, overdue first, then by target date. Three queries whatever their
-    number (the actions with their case, patient and meeting; the lines' lesions; none per row)."""
+    """The open actions `user` owns, overdue first (planned, their target date past), then by target
+    date. The same queries whatever their number: the actions with their line, case, patient and meeting,
+    then the lines' lesions."""
     overdue = Case(
-        When(target_date__lt=Value(today()), then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(status=Action.Status.PLANNED, target_date__lt=Value(today()), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
     return (
         Action.objects.visible_to(user)

@@ -337,9 +337,13 @@ def test_the_patient_page_shows_the_actions_and_the_delays(client_for, meeting, 
 def test_my_follow_up_lists_my_open_actions_overdue_first(client_for, decided, clinician):
     rt, bma, surveillance = actions_of(decided)
     Action.objects.filter(pk=surveillance.pk).update(target_date=timezone.localdate() - timedelta(days=1))
+    # Started, though its target date is further past: under way, not overdue.
+    Action.objects.filter(pk=rt.pk).update(target_date=timezone.localdate() - timedelta(days=5))
+    followup.start_action(action=rt, user=clinician, started_on=timezone.localdate())
     followup.complete_action(action=bma, user=clinician, done_on=timezone.localdate())
     html = client_for(clinician).get(reverse("rcp:follow_up")).content.decode()
     assert html.index(f'id="action-{surveillance.pk}"') < html.index(f'id="action-{rt.pk}"')
+    assert html.count('text-bg-danger">en retard') == 1
     assert f'id="action-{bma.pk}"' not in html  # done: no longer open
     assert 'id="nav-follow-up"' in html
 
