@@ -27,6 +27,9 @@ run: $(VENV)/.installed
 	@echo "  Log in as chair, coordinator, clinician, viewer, radiotherapist, surgeon or privacy (demo centre), or outsider (another centre)."
 	@echo "  Password: demo"
 	@echo ""
+	@# The worker that makes the PDFs runs beside the site, and stops with it (Ctrl-C included).
+	DEBUG=1 $(PY) manage.py db_worker --worker-id make-run --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 system-deps:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, decisions, dossier, followup, meetings, present, proposals
+from .views import cases, decisions, documents, dossier, followup, meetings, present, proposals
 
 app_name = "rcp"
 
@@ -16,7 +16,17 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/waiting/", cases.agenda_add_waiting, name="agenda_add_waiting"),
     path("meetings/<int:pk>/agenda/<int:case_pk>/<slug:direction>/", cases.agenda_move, name="agenda_move"),
     path("meetings/<int:pk>/dossier/", dossier.meeting_dossier, name="meeting_dossier"),
-    path("meetings/<int:pk>/dossier.pdf", dossier.meeting_dossier_pdf, name="meeting_dossier_pdf"),
+    path("meetings/<int:pk>/documents/<slug:kind>/", documents.meeting_document, name="meeting_document"),
+    path(
+        "meetings/<int:pk>/documents/<slug:kind>/<int:document_pk>/status/",
+        documents.meeting_document_status,
+        name="meeting_document_status",
+    ),
+    path(
+        "meetings/<int:pk>/documents/<slug:kind>/<int:document_pk>.pdf",
+        documents.meeting_document_pdf,
+        name="meeting_document_pdf",
+    ),
     path("meetings/<int:pk>/present/", present.present, name="present_start"),
     path("meetings/<int:pk>/present/<int:number>/", present.present, name="present"),
     path(
@@ -54,8 +64,9 @@ urlpatterns = [
     path("cases/<int:pk>/decision/read/", decisions.case_decision_read, name="case_decision_read"),
     path("decisions/<int:pk>/", decisions.decision_read, name="decision_read"),
     path("decisions/<int:pk>/amend/", decisions.decision_amend, name="decision_amend"),
-    path("minutes/<int:pk>.pdf", decisions.minute_pdf, name="minute_pdf"),
-    path("meetings/<int:pk>/minutes.pdf", decisions.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("minutes/<int:pk>.pdf", documents.minute_pdf, name="minute_pdf"),
+    path("minutes/<int:pk>/status/", documents.minute_pdf_status, name="minute_pdf_status"),
+    path("minutes/<int:pk>-frcp.xml", documents.minute_cda, name="minute_cda"),
     path("patients/<int:pk>/minutes/", decisions.patient_minutes, name="patient_minutes"),
     # After the board (rcp/followup.py): actions, outcomes, the next meeting's suggestions.
     path("follow-up/", followup.my_follow_up, name="follow_up"),

@@ -185,7 +185,7 @@ class BoardForm(forms.ModelForm):
 
     class Meta:
         model = Board
-        fields = ["name", "min_specialties"]
+        fields = ["name", "min_specialties", "rrc_id", "rcp_manager_id", "rcp_id"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,6 +206,7 @@ class BoardForm(forms.ModelForm):
                 _("Required specialties: each group must be represented"),
                 [f"group_{i}" for i in range(self.GROUPS)],
             ),
+            (_("National identifiers (Fiche RCP)"), ["rrc_id", "rcp_manager_id", "rcp_id"]),
         )
 
     def clean_min_specialties(self):

@@ -3,9 +3,9 @@
 Two layers, because each covers what the other cannot:
 
 1. **Triggers** (installed by migration 0006, re-installed after every `migrate`) refuse, below the ORM,
-   any UPDATE or DELETE of a minute and of a validated decision (PostgreSQL also refuses TRUNCATE of both
-   tables), and any INSERT, UPDATE or DELETE of a validated decision's proposal lines. A draft decision
-   changes freely; validating it is an UPDATE from a draft, allowed.
+   any UPDATE or DELETE of a minute, of a minute's PDF and of a validated decision (PostgreSQL also
+   refuses TRUNCATE of these tables), and any INSERT, UPDATE or DELETE of a validated decision's proposal
+   lines. A draft decision changes freely; validating it is an UPDATE from a draft, allowed.
 2. **The chain**: each centre's minutes form one chain, in the order they were validated (amendments
    included). A minute stores its `position` in the chain, the `previous_chain_sha256` of the minute
    before it (64 zeros for the first) and its own `chain_sha256`, the SHA-256 of the UTF-8 bytes of
@@ -21,6 +21,17 @@ Two layers, because each covers what the other cannot:
    Only a rewrite of the whole tail of a chain stays consistent: `verify_minutes` prints each chain's
    head, to be written down elsewhere (a register, a ticket) so that such a rewrite shows too.
    This recipe is frozen: changing it breaks every stored chain.
+3. **The PDF, rendered after the minute** (since the worker, rcp/documents.py). Validation only numbers
+   the minute and freezes its snapshot; the worker renders the PDF after the commit, from the snapshot
+   alone, into `MinutePdf` (one per minute, insert only: the same triggers refuse its UPDATE, DELETE and
+   TRUNCATE). Such a minute is inserted with an empty `pdf` and `sha256`, so its chain hash has
+   `"pdf_sha256": ""` (the recipe unchanged): the chain seals the snapshot, which is what was decided;
+   the PDF is its rendering, stored with its own SHA-256, checked on each reading and by
+   `verify_minutes`. The minutes numbered before the worker keep their PDF and chained SHA-256 in
+   their own row; a copy was inserted into `MinutePdf` (migration 0008): both must match the chained
+   SHA-256. What this does not catch: whoever drops the triggers and rewrites a worker-rendered PDF
+   together with its own SHA-256; the snapshot it was rendered from, chained, still says what the
+   minute holds (the PDF embeds the decision as JSON, to compare).
 
 Who owns the database can drop the triggers; then the chain and the hash show what changed.
 `integrity_maintenance()` lets one transaction through the triggers: `flush` uses it (it deletes
@@ -135,13 +146,41 @@ class Verdict:
         return "; ".join(str(labels[problem]) for problem in self.problems)
 
 
+def _sha256(data) -> str:
+    return hashlib.sha256(bytes(data)).hexdigest()
+
+
+def rendered_pdf(minute):
+    """The minute's MinutePdf, or None while the worker has not rendered it (a query unless the minutes
+    were loaded with select_related("rendered"))."""
+    from .models import MinutePdf
+
+    try:
+        return minute.rendered
+    except MinutePdf.DoesNotExist:
+        return None
+
+
+def pdf_intact(minute) -> bool:
+    """A minute numbered before the worker: its own PDF, and the copy in MinutePdf, match the chained
+    SHA-256. One rendered by the worker: its own PDF is still empty, and its MinutePdf (once there)
+    matches the SHA-256 stored with it."""
+    rendered = rendered_pdf(minute)
+    if minute.sha256:
+        return _sha256(minute.pdf) == minute.sha256 and (
+            rendered is None or (rendered.sha256 == minute.sha256 and _sha256(rendered.pdf) == minute.sha256)
+        )
+    return not bytes(minute.pdf) and (rendered is None or _sha256(rendered.pdf) == rendered.sha256)
+
+
 def check(minute, *, previous_chain, next_previous=None) -> Verdict:
-    """Check one minute, without a query: its PDF against its SHA-256, its content against its chain hash,
-    its link to the minute before it (`previous_chain`: that minute's chain hash, GENESIS for the first,
-    None when it is missing) and, if given, the link from the minute after it (`next_previous`: that
-    minute's previous_chain_sha256; None when there is none yet, or not to check it)."""
+    """Check one minute, without a query if loaded with its MinutePdf (select_related("rendered")): its
+    PDF against its SHA-256 (`pdf_intact`), its content against its chain hash, its link to the minute
+    before it (`previous_chain`: that minute's chain hash, GENESIS for the first, None when it is
+    missing) and, if given, the link from the minute after it (`next_previous`: that minute's
+    previous_chain_sha256; None when there is none yet, or not to check it)."""
     problems = []
-    if hashlib.sha256(bytes(minute.pdf)).hexdigest() != minute.sha256:
+    if not pdf_intact(minute):
         problems.append(PDF)
     if minute_chain_hash(minute) != minute.chain_sha256:
         problems.append(CONTENT)
@@ -206,7 +245,12 @@ def verify_chain(centre) -> ChainReport:
     from .models import Minute
 
     previous, before, count = GENESIS, None, 0
-    minutes = Minute.objects.filter(centre=centre).order_by("position").iterator(chunk_size=50)
+    minutes = (
+        Minute.objects.filter(centre=centre)
+        .select_related("rendered")
+        .order_by("position")
+        .iterator(chunk_size=50)
+    )
     for count, minute in enumerate(minutes, start=1):  # noqa: B007 (count is read after the loop)
         verdict = check(minute, previous_chain=previous if minute.position == count else None)
         if not verdict.ok:
@@ -310,6 +354,16 @@ _POSTGRESQL_TRIGGERS = [
         "BEFORE TRUNCATE ON rcp_minute FOR EACH STATEMENT EXECUTE FUNCTION rcp_refuse_truncate()",
     ),
     (
+        "rcp_minutepdf_immutable",
+        "rcp_minutepdf",
+        "BEFORE UPDATE OR DELETE ON rcp_minutepdf FOR EACH ROW EXECUTE FUNCTION rcp_refuse_minute_change()",
+    ),
+    (
+        "rcp_minutepdf_no_truncate",
+        "rcp_minutepdf",
+        "BEFORE TRUNCATE ON rcp_minutepdf FOR EACH STATEMENT EXECUTE FUNCTION rcp_refuse_truncate()",
+    ),
+    (
         "rcp_decision_validated_immutable",
         "rcp_decision",
         "BEFORE UPDATE OR DELETE ON rcp_decision FOR EACH ROW "
@@ -332,11 +386,12 @@ _SQLITE_LET_THROUGH = "NOT EXISTS (SELECT 1 FROM rcp_integrity_maintenance)"
 _SQLITE_TRIGGERS = (
     [
         (
-            f"rcp_minute_no_{op.lower()}",
-            "rcp_minute",
-            f"BEFORE {op} ON rcp_minute WHEN {_SQLITE_LET_THROUGH} BEGIN "
+            f"{table}_no_{op.lower()}",
+            table,
+            f"BEFORE {op} ON {table} WHEN {_SQLITE_LET_THROUGH} BEGIN "
             f"SELECT RAISE(ABORT, 'rcp integrity: a minute is never changed nor deleted ({op})'); END",
         )
+        for table in ("rcp_minute", "rcp_minutepdf")
         for op in ("UPDATE", "DELETE")
     ]
     + [
@@ -370,11 +425,11 @@ _SQLITE_TRIGGERS = (
 
 
 def _triggers(connection):
-    """The triggers of the tables that exist (a migration before the proposal lines' installs the others;
-    the lines' come with the post_migrate reinstall)."""
-    triggers = {"postgresql": _POSTGRESQL_TRIGGERS, "sqlite": _SQLITE_TRIGGERS}.get(connection.vendor, [])
+    """The triggers of the tables that exist: migration 0006 installs them before 0008 creates
+    rcp_minutepdf (and 0010 rcp_proposalline), which then installs them again."""
     with connection.cursor() as cursor:
         tables = set(connection.introspection.table_names(cursor))
+    triggers = {"postgresql": _POSTGRESQL_TRIGGERS, "sqlite": _SQLITE_TRIGGERS}.get(connection.vendor, [])
     return [trigger for trigger in triggers if trigger[1] in tables]
 
 

@@ -53,6 +53,27 @@ class Board(models.Model):
         help_text=_("Each group must be represented by one of its specialties."),
     )
 
+    # The board's national identifiers (Fiche RCP CDA, rcp/interop/frcp.py): given by the regional cancer
+    # network. Blank: unknown, and the CDA says so (nullFlavor) rather than invent one.
+    rrc_id = models.CharField(
+        _("regional cancer network identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_("National identifier of the regional cancer network (RRC), for the Fiche RCP CDA."),
+    )
+    rcp_manager_id = models.CharField(
+        _("RCP manager identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_("National identifier of the RCP manager (3C), for the Fiche RCP CDA."),
+    )
+    rcp_id = models.CharField(
+        _("RCP identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_("National identifier of this RCP, for the Fiche RCP CDA."),
+    )
+
     class Meta:
         verbose_name = _("board")
         verbose_name_plural = _("boards")
@@ -760,6 +781,124 @@ class MinuteCounter(models.Model):
 
     def __str__(self):
         return f"{self.centre_id}/{self.year}: {self.last}"
+
+
+class MinutePdfQuerySet(CentreScopedQuerySet):
+    centre_path = "minute__centre"
+
+    def update(self, **kwargs):
+        raise ImmutableError("a minute's PDF cannot be updated")
+
+    def delete(self):
+        raise ImmutableError("a minute's PDF cannot be deleted")
+
+
+class MinutePdf(models.Model):
+    """The PDF of a minute, rendered by the worker after the minute was committed (rcp/documents.py).
+    Insert only, as the minute: one per minute (its primary key), never changed nor deleted (triggers,
+    rcp/integrity.py). The minutes numbered before the worker existed have theirs copied here too."""
+
+    minute = models.OneToOneField(
+        Minute, verbose_name=_("minute"), on_delete=models.PROTECT, primary_key=True, related_name="rendered"
+    )
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    rendered_at = models.DateTimeField(_("rendered"), default=timezone.now)
+
+    objects = MinutePdfQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("minute PDF")
+        verbose_name_plural = _("minute PDFs")
+
+    def __str__(self):
+        return f"{self.minute_id}: {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError("a minute's PDF never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("a minute's PDF is never deleted")
+
+
+class GeneratedDocumentQuerySet(CentreScopedQuerySet):
+    centre_path = "meeting__board__centre"
+
+
+class GeneratedDocument(models.Model):
+    """A PDF asked of the worker, and how far it got: a minute's (made at its validation; the bytes go to
+    MinutePdf), or a meeting's minutes or dossier (asked for by a user; the bytes are kept here)."""
+
+    class Kind(models.TextChoices):
+        MINUTE = "minute", _("Minute")
+        MEETING_MINUTES = "meeting_minutes", _("Meeting minutes")
+        MEETING_DOSSIER = "meeting_dossier", _("Meeting dossier")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="documents"
+    )
+    minute = models.OneToOneField(
+        Minute,
+        verbose_name=_("minute"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="render_job",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # The task meant to run it now: a run of any other task for it (a duplicate, one superseded by a
+    # retry or by the sweeper) does nothing.
+    task_id = models.UUIDField(_("task"), null=True, blank=True)
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    items = models.PositiveSmallIntegerField(_("cases"), default=1)
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    # Whose data the PDF holds, for the access log of each download, and the minutes a meeting's minutes
+    # print (checked again on each download).
+    patient_ids = models.JSONField(_("patients"), default=list, blank=True)
+    minute_ids = models.JSONField(_("minutes"), default=list, blank=True)
+
+    objects = GeneratedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="minute", minute__isnull=False)
+                | (~Q(kind="minute") & Q(minute__isnull=True)),
+                name="rcp_document_minute_iff_kind_minute",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="rcp_document_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.meeting_id} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 # --- after the board: what its decisions become -------------------------------------------------------

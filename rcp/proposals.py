@@ -520,7 +520,7 @@ def initial_of(line) -> dict:
 
 
 # Codes of the proposals recorded before lines existed that no form offers any more.
-LEGACY_LABELS = {"thermal_ablation": _("Thermal ablation")}
+LEGACY_LABELS = {"thermal_ablation": _("Thermal ablation"), "other": _("Other")}
 
 
 def _labels(kind, name) -> dict:
@@ -660,14 +660,35 @@ LEGACY_SURGERY = {
     "arthroplasty": "arthroplasty",
     "resection_reconstruction": "resection_en_bloc",
 }
-LEGACY_EXAMS = {"spine_mri", "biopsy", "fdg_pet", "ct", "bone_scan", "dental"}
+# The order the minute printed them in, and the examinations they offered.
+LEGACY_ORDER = (
+    "radiotherapy",
+    "surgery",
+    "interventional",
+    "bma",
+    "systemic",
+    "analgesia",
+    "exams",
+    "surveillance",
+)
+LEGACY_EXAMS = [
+    ("spine_mri", _("Whole-spine MRI")),
+    ("biopsy", _("Biopsy")),
+    ("fdg_pet", _("FDG-PET/CT")),
+    ("ct", _("CT")),
+    ("bone_scan", _("Bone scan")),
+    ("dental", _("Dental evaluation with panoramic X-ray")),
+    ("other", _("Other")),
+]
 
 
 def legacy_lines(proposals) -> list[dict]:
     """The JSON proposals of a decision recorded before lines existed ({kind: {detail: value}}), as rows
     like the lines' (no lesion: the site was free text, kept as `legacy_site`)."""
     rows = []
-    for key, values in (proposals or {}).items():
+    rank = {key: position for position, key in enumerate(LEGACY_ORDER)}
+    # In the order the minute printed them (jsonb, on PostgreSQL, keeps the keys in an order of its own).
+    for key, values in sorted((proposals or {}).items(), key=lambda item: rank.get(item[0], len(rank))):
         values = values or {}
         details, site = {}, values.get("site", "")
         if key == "radiotherapy":

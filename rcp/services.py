@@ -1,7 +1,5 @@
 """Writes that span several models: saving a draft decision, validating it into a minute, amending it."""
 
-import hashlib
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,11 +11,12 @@ from rcp.accounts.models import Centre
 
 from .accounts.permissions import may_record_decision, may_validate, require
 from .conformity import contradictions
+from .documents import request_minute_pdf
 from .dossier import dossiers
 from .followup import create_actions
 from .integrity import chain_hash, next_link
 from .meetings import MeetingClosed, local_day, local_time
-from .minutes import build_snapshot, render_minute
+from .minutes import build_snapshot
 from .models import CaseSubmission, Decision, Meeting, Minute, MinuteCounter, ProposalLine
 from .proposals import decision_rows, legacy_lines
 
@@ -98,8 +97,9 @@ def _next_number(centre, year) -> str:
 
 @transaction.atomic
 def validate_decision(*, decision, user) -> Minute:
-    """Validate a draft: freeze the snapshot, number the minute, produce the PDF and its SHA-256. One
-    transaction: if any step fails, nothing is validated."""
+    """Validate a draft: freeze the snapshot, number the minute, queue its PDF. One transaction: if any
+    step fails, nothing is validated. The PDF is rendered by the worker once this has committed
+    (rcp/documents.py); the centre's chain and number locks are taken last, held only for the inserts."""
     decision = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("case__meeting__board", "case__patient")
@@ -121,13 +121,11 @@ def validate_decision(*, decision, user) -> Minute:
     if problems:
         raise ValidationError(problems)
     centre = case.patient.centre
-    _lock_chain(centre)
     previous = (
         Minute.objects.filter(decision__case=case, decision__version__lt=decision.version)
         .order_by("-version")
         .first()
     )
-    number = previous.number if previous else _next_number(centre, timezone.localdate(now).year)
     supersedes = {"number": previous.number, "version": previous.version} if previous else None
     decision.status = Decision.Status.VALIDATED
     decision.validated_by = user
@@ -135,22 +133,29 @@ def validate_decision(*, decision, user) -> Minute:
     snapshot = build_snapshot(
         decision=decision,
         dossier=dossier,
-        number=number,
+        number=previous.number if previous else None,  # a new number is given below, under the lock
         validated_by=user,
         validated_at=now,
         supersedes=supersedes,
     )
-    pdf = render_minute(snapshot)
-    sha256 = hashlib.sha256(pdf).hexdigest()
     decision.save()
+    if case.status != CaseSubmission.Status.DISCUSSED:
+        case.status = CaseSubmission.Status.DISCUSSED
+        case.discussed_at = now
+        case.discussed_with_quorum = snapshot["quorum"]["ok"]
+        case._history_user = user
+        case.save(update_fields=["status", "discussed_at", "discussed_with_quorum"])
+    _lock_chain(centre)
+    number = previous.number if previous else _next_number(centre, timezone.localdate(now).year)
+    snapshot["validation"]["number"] = number
     position, previous_chain = next_link(centre.pk)
     minute = Minute.objects.create(
         decision=decision,
         number=number,
         version=decision.version,
         snapshot=snapshot,
-        pdf=pdf,
-        sha256=sha256,
+        pdf=b"",  # rendered by the worker into MinutePdf (rcp/integrity.py, 3.)
+        sha256="",
         centre=centre,
         position=position,
         previous_chain_sha256=previous_chain,
@@ -161,16 +166,11 @@ def validate_decision(*, decision, user) -> Minute:
             decision_id=decision.pk,
             number=number,
             version=decision.version,
-            pdf_sha256=sha256,
+            pdf_sha256="",
             snapshot=snapshot,
         ),
     )
-    if case.status != CaseSubmission.Status.DISCUSSED:
-        case.status = CaseSubmission.Status.DISCUSSED
-        case.discussed_at = now
-        case.discussed_with_quorum = snapshot["quorum"]["ok"]
-        case._history_user = user
-        case.save(update_fields=["status", "discussed_at", "discussed_with_quorum"])
+    request_minute_pdf(minute=minute, user=user)
     create_actions(decision=decision, user=user)  # each line an action; an amendment's follow (rcp.followup)
     return minute
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from rcp.models import Minute
+from rcp.documents import request_meeting_document
+from rcp.models import GeneratedDocument, Minute
 from tests.factories import (
     AssessmentFactory,
     CaseFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     propose,
     started_meeting,
 )
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,15 @@ def minute(client_for, chair, board_case):
     }
     response = client_for(chair).post(reverse("rcp:decision", args=[board_case.pk]), proposal)
     assert response.status_code == 302, response.context["form"].errors
+    for kind in (GeneratedDocument.Kind.MEETING_DOSSIER, GeneratedDocument.Kind.MEETING_MINUTES):
+        request_meeting_document(meeting=board_case.meeting, kind=kind, user=chair)
+    run_tasks()
     return Minute.objects.get()
+
+
+def document_url(meeting, kind):
+    document = GeneratedDocument.objects.get(meeting=meeting, kind=f"meeting_{kind}")
+    return reverse("rcp:meeting_document_pdf", args=[meeting.pk, kind, document.pk])
 
 
 def page_kinds(case, minute):
@@ -63,12 +73,15 @@ def page_kinds(case, minute):
         "meeting": meeting.get_absolute_url(),
         "case dossier": reverse("rcp:case", args=[case.pk]),
         "meeting dossier": reverse("rcp:meeting_dossier", args=[meeting.pk]),
-        "meeting dossier PDF": reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]),
+        "meeting dossier PDF page": reverse("rcp:meeting_document", args=[meeting.pk, "dossier"]),
+        "meeting dossier PDF": document_url(meeting, "dossier"),
         "presentation": reverse("rcp:present", args=[meeting.pk, 1]),
         "decision": reverse("rcp:decision", args=[case.pk]),
         "decision line form": reverse("rcp:decision_line_new", args=[case.pk]) + "?kind=radiotherapy",
         "minute PDF": reverse("rcp:minute_pdf", args=[minute.pk]),
-        "meeting minutes PDF": reverse("rcp:meeting_minutes_pdf", args=[meeting.pk]),
+        "minute PDF status": reverse("rcp:minute_pdf_status", args=[minute.pk]),
+        "meeting minutes PDF page": reverse("rcp:meeting_document", args=[meeting.pk, "minutes"]),
+        "meeting minutes PDF": document_url(meeting, "minutes"),
         "not found": "/patients/999999/",
     }
 

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,16 @@ class Centre(models.Model):
         max_length=9,
         blank=True,
         help_text=_("French national establishment identifier (9 characters), printed on minutes."),
+    )
+    ipp_oid = models.CharField(
+        _("OID of the patient identifiers"),
+        max_length=64,
+        blank=True,
+        validators=[RegexValidator(r"^[0-2](\.(0|[1-9][0-9]*))+$", _("An OID: digits separated by dots."))],
+        help_text=_(
+            "The OID of the information system that assigns this centre's IPPs (exchanged documents name "
+            "the patient by IPP and this OID)."
+        ),
     )
     # Set only by the demo_data command (never editable in the admin): its accounts may log in without a
     # second factor (rcp/accounts/security.py). A production database never runs demo_data (README).

@@ -150,3 +150,16 @@ def get_board_for_user(user, pk, *, organise=False):
     if organise:
         require(may_organise(user))
     return board
+
+
+def get_document_for_user(user, pk, *, meeting):
+    """A PDF asked of the worker (GeneratedDocument) for `meeting`, if `user` may see it (else 404)."""
+    queryset = apps.get_model("rcp", "GeneratedDocument").objects.visible_to(user)
+    return get_object_or_404(queryset.select_related("minute"), pk=pk, meeting=meeting)
+
+
+def get_minute_for_user(user, pk, *, related=("rendered", "render_job")):
+    """The minute `pk` of the user's centre (else 404), with its case and patient and, by default, its PDF
+    once rendered and its render job (`related` names what else to read with it)."""
+    queryset = apps.get_model("rcp", "Minute").objects.visible_to(user)
+    return get_object_or_404(queryset.select_related("decision__case__patient", *related), pk=pk)

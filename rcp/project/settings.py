@@ -59,8 +59,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "patients",
-    "rcp",
+    "rcp",  # before django_tasks_db: its `db_worker` command is rcp's (rcp/management/commands/db_worker.py)
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# The PDFs (minutes, meeting minutes, dossiers) are made off the request by `manage.py db_worker`
+# (README, "Workers"): the tasks are rows of the database, enqueued in the transaction that needs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -219,6 +225,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret 
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rcp@localhost")
+
+# The Fiche RCP (rcp/interop/frcp.py) sends INS under the ANS test roots until this is turned off (README).
+RCP_INS_TEST = env_bool("RCP_INS_TEST", True)
 
 LOGGING = {
     "version": 1,

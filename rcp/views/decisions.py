@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..accounts.audit import Kind, log_access, log_accesses
+from ..accounts.audit import Kind, log_access
 from ..accounts.once import submit_once
 from ..accounts.permissions import (
     get_board_for_user,
     get_case_for_user,
-    get_meeting_for_user,
     get_patient_for_user,
     may_record_decision,
     may_validate,
@@ -22,7 +21,7 @@ from ..decision_forms import DecisionForm, differences
 from ..dossier import dossiers
 from ..integrity import log_altered, verify_minute, verify_minutes
 from ..meetings import MeetingClosed, closed_message
-from ..minutes import draft_snapshot, render_meeting_minutes
+from ..minutes import draft_snapshot
 from ..models import Decision, Minute, Trial
 from ..services import (
     DraftConflict,
@@ -32,15 +31,8 @@ from ..services import (
     validate_decision,
 )
 from ._common import refuse_when_closed
+from .documents import _minute_status, altered
 from .proposals import lines_context
-
-
-def _pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "attachment" if download else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,7 +42,9 @@ def decision_edit(request, pk):
     if case.meeting is None:
         raise Http404
     versions = list(
-        case.decisions.select_related("validated_by", "minute").defer("minute__pdf").order_by("version")
+        case.decisions.select_related("validated_by", "minute", "minute__rendered")
+        .defer("minute__pdf", "minute__rendered__pdf")
+        .order_by("version")
     )
     draft = next((d for d in versions if d.is_draft), None)
     validated = [d for d in versions if not d.is_draft]
@@ -210,14 +204,6 @@ def decision_amend(request, pk):
     return redirect("rcp:decision", pk=decision.case_id)
 
 
-def _altered(request, verdicts, *, where):
-    """A stored minute no longer verifies: serve nothing of it, say so, log it (500: the fault is the
-    server's data, not the request; monitoring counts it as such)."""
-    for verdict in verdicts:
-        log_altered(verdict, where=where)
-    return render(request, "rcp/minute_altered.html", {"verdicts": verdicts}, status=500)
-
-
 def decision_read(request, pk):
     """One version of a decision as a page: the minute's body, from its frozen snapshot once validated, or
     for a draft from a snapshot built as validation will build it (with the record as it is now)."""
@@ -242,13 +228,14 @@ def _read(request, case, pk):
     decision = next((d for d in versions if d.pk == pk), None) if pk else (versions[-1] if versions else None)
     shown = f" decision={decision.pk} v{decision.version}" if decision else ""
     log_access(request, Kind.DECISION, patient=case.patient, what=f"case={case.pk}{shown}")
-    snapshot = verdict = None
+    snapshot = verdict = pdf_status = None
     if decision is not None and not decision.is_draft:
-        minute = Minute.objects.get(pk=decision.minute.pk)
+        minute = Minute.objects.select_related("rendered", "render_job").get(pk=decision.minute.pk)
         verdict = verify_minute(minute)  # the page shows what the archived minute holds, or refuses
         if not verdict.ok:
-            return _altered(request, [verdict], where=request.path)
+            return altered(request, [verdict], where=request.path)
         snapshot = minute.snapshot
+        pdf_status = _minute_status(minute)
     elif decision is not None and case.meeting is not None:  # a draft (of a case still on an agenda)
         [dossier] = dossiers(request.user, [case])
         previous = next((d.minute for d in reversed(versions) if not d.is_draft), None)
@@ -260,51 +247,12 @@ def _read(request, case, pk):
         "versions": versions,
         "snapshot": snapshot,
         "verdict": verdict,
+        "pdf_status": pdf_status,
         "present": present if present.isascii() and present.isdigit() else None,
         "latest": versions[-1] if versions else None,
         "latest_validated": next((d for d in reversed(versions) if not d.is_draft), None),
     }
     return render(request, "rcp/decision_read.html", context)
-
-
-def minute_pdf(request, pk):
-    minute = get_object_or_404(
-        Minute.objects.visible_to(request.user).select_related("decision__case__patient"), pk=pk
-    )
-    what = f"minute={minute.number} v{minute.version}"
-    log_access(request, Kind.DOWNLOAD, patient=minute.decision.case.patient, what=what)
-    verdict = verify_minute(minute)
-    if not verdict.ok:
-        return _altered(request, [verdict], where=request.path)
-    return _pdf_response(
-        bytes(minute.pdf), f"{minute.number}-v{minute.version}.pdf", download="download" in request.GET
-    )
-
-
-def meeting_minutes_pdf(request, pk):
-    meeting = get_meeting_for_user(request.user, pk)
-    minutes = (
-        Minute.objects.visible_to(request.user)
-        .filter(decision__case__meeting=meeting)
-        .select_related("decision__case__patient")
-        .order_by("decision__case__position", "decision__case_id", "version")
-    )
-    latest = {}
-    for minute in minutes:  # the latest version of each case
-        latest[minute.decision.case_id] = minute
-    if not latest:
-        raise Http404
-    patients = [minute.decision.case.patient for minute in latest.values()]
-    log_accesses(request, Kind.DOWNLOAD, patients, what=f"meeting={meeting.pk} minutes.pdf")
-    altered = [verdict for verdict in verify_minutes(latest.values()).values() if not verdict.ok]
-    if altered:
-        return _altered(request, altered, where=request.path)
-    pdf = render_meeting_minutes(
-        [minute.snapshot for minute in latest.values()],
-        title=_("Minutes — %(meeting)s") % {"meeting": meeting},
-        author=meeting.board.centre.name,
-    )
-    return _pdf_response(pdf, f"minutes-rcp-{meeting.pk}-{meeting.starts_at:%Y%m%d}.pdf")
 
 
 def patient_minutes(request, pk):
@@ -314,7 +262,7 @@ def patient_minutes(request, pk):
     minutes = (
         Minute.objects.visible_to(request.user)
         .filter(decision__case__patient=patient)
-        .select_related("decision__case__meeting", "decision__validated_by")
+        .select_related("decision__case__meeting", "decision__validated_by", "rendered")
         .order_by("number", "-version")
     )
     minutes = list(minutes)

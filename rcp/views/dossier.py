@@ -1,9 +1,8 @@
-"""The case's dossier and the meeting's, on screen and as a PDF; each reading goes to the access log."""
+"""The case's dossier and the meeting's on screen (its PDF is the worker's: views/documents.py); each
+reading goes to the access log."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .. import meetings
 from ..accounts.audit import Kind, log_access, log_accesses
@@ -22,7 +21,7 @@ def case_dossier(request, pk):
 
 def meeting_dossier(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    context = _meeting_dossier_context(request, meeting)
+    context = meeting_dossier_context(request.user, meeting)
     _log_agenda(request, Kind.DOSSIER, context["agenda"], what=f"meeting={meeting.pk}")
     return render(request, "rcp/meeting_dossier.html", context)
 
@@ -32,9 +31,10 @@ def _log_agenda(request, kind, shown, *, what):
     log_accesses(request, kind, [dossier.record.patient for dossier in shown], what=what)
 
 
-def _meeting_dossier_context(request, meeting):
+def meeting_dossier_context(user, meeting):
+    """The meeting's dossier as `user` may read it: the page's and the PDF's (rcp/documents.py)."""
     attendances, quorum = attendance_of(meeting)
-    agenda = dossiers(request.user, agenda_cases(meeting))
+    agenda = dossiers(user, agenda_cases(meeting))
     return {
         "meeting": meeting,
         "agenda": agenda,
@@ -43,26 +43,3 @@ def _meeting_dossier_context(request, meeting):
         "quorum": quorum,
         "generated_at": timezone.now(),
     }
-
-
-def meeting_dossier_pdf(request, pk):
-    from django.template.loader import render_to_string
-
-    from ..pdf import render_pdf
-
-    meeting = get_meeting_for_user(request.user, pk)
-    context = _meeting_dossier_context(request, meeting)
-    _log_agenda(request, Kind.DOWNLOAD, context["agenda"], what=f"meeting={meeting.pk} dossier.pdf")
-    html = render_to_string("rcp/meeting_dossier_pdf.html", context, request=None)
-    pdf = render_pdf(
-        html,
-        title=_("Dossier — %(meeting)s") % {"meeting": meeting},
-        author=meeting.board.centre.name,
-        subject=_("Cases for the tumour board"),
-        keywords=["RCP", "dossier"],
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="dossier-rcp-{meeting.pk}-{meeting.starts_at:%Y%m%d}.pdf"'
-    )
-    return response

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from rcp.models import Minute
+from rcp.models import Minute, MinutePdf
 from tests.factories import (
     AssessmentFactory,
     AttendanceFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     PatientFactory,
     PrimaryTumourFactory,
 )
+from tests.tasks import run_tasks
 
 
 def test_record_a_three_line_decision_in_presentation_mode_validate_and_download_the_minute(login, chair):
@@ -78,12 +79,15 @@ def test_record_a_three_line_decision_in_presentation_mode_validate_and_download
 
     page.get_by_role("button", name=re.compile("Valider|Validate")).click()
     expect(page.locator("#validated-versions")).to_be_visible()
+    expect(page.locator("#validated-versions .minute-pdf-pending")).to_be_visible()  # until the worker ran
+    run_tasks()
+    page.reload()
     with page.expect_download() as download_info:
         page.locator("#validated-versions a[download]").first.click()
     path = download_info.value.path()
     pdf = path.read_bytes()
     minute = Minute.objects.get()
-    assert pdf == bytes(minute.pdf)
+    assert pdf == bytes(MinutePdf.objects.get(minute=minute).pdf)
     assert pdf.startswith(b"%PDF-1.7")
     assert [line["kind"] for line in minute.snapshot["decision"]["lines"]] == ["radiotherapy", "bma", "exams"]
     page.get_by_role("link", name=re.compile("Retour au mode présentation|Back to presentation")).click()

@@ -19,7 +19,8 @@ from patients import models as m
 from rcp import integrity
 from rcp.accounts import audit
 from rcp.accounts.models import AccessLog, ImmutableLogError
-from rcp.models import Decision
+from rcp.documents import request_meeting_document
+from rcp.models import Decision, GeneratedDocument
 from rcp.services import validate_decision
 from tests.factories import (
     AttendanceFactory,
@@ -33,6 +34,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     UserFactory,
 )
+from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,13 @@ def board(centre, chair, client_for):
         },
     )
     assert saved.status_code == 302
+    documents = {
+        kind: request_meeting_document(meeting=meeting, kind=kind, user=chair)
+        for kind in (GeneratedDocument.Kind.MEETING_DOSSIER, GeneratedDocument.Kind.MEETING_MINUTES)
+    }
+    run_tasks()
     return {
+        "documents": documents,
         "meeting": meeting,
         "patient": patient,
         "other": other,
@@ -93,6 +101,10 @@ def board(centre, chair, client_for):
         "decision": decision,
         "minute": minute,
     }
+
+
+def document_url(board, slug, kind):
+    return reverse("rcp:meeting_document_pdf", args=[board["meeting"].pk, slug, board["documents"][kind].pk])
 
 
 def crawl(board):
@@ -121,13 +133,24 @@ def crawl(board):
         (reverse("rcp:minute_pdf", args=[board["minute"].pk]) + "?download=1", Kind.DOWNLOAD, False),
         (reverse("rcp:patient_minutes", args=[patient.pk]), Kind.MINUTE, False),
         (reverse("rcp:meeting_dossier", args=[meeting.pk]), Kind.DOSSIER, True),
-        (reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]), Kind.DOSSIER, True),
-        (reverse("rcp:meeting_minutes_pdf", args=[meeting.pk]), Kind.DOWNLOAD, False),
+        (
+            reverse(
+                "rcp:meeting_document_pdf",
+                args=[meeting.pk, "dossier", board["documents"]["meeting_dossier"].pk],
+            ),
+            Kind.DOWNLOAD,
+            True,
+        ),
+        (
+            reverse(
+                "rcp:meeting_document_pdf",
+                args=[meeting.pk, "minutes", board["documents"]["meeting_minutes"].pk],
+            ),
+            Kind.DOWNLOAD,
+            False,
+        ),
     ]
-    # The meeting dossier's PDF is a download
-    return [
-        (url, Kind.DOWNLOAD if url.endswith("dossier.pdf") else kind, agenda) for url, kind, agenda in pages
-    ]
+    return pages
 
 
 def inserts(queries):

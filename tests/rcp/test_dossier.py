@@ -20,6 +20,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     TreatmentFactory,
 )
+from tests.tasks import meeting_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_other_centre_gets_404_on_dossiers_and_presentation(client_for, outsider
     for url in (
         reverse("rcp:case", args=[case.pk]),
         reverse("rcp:meeting_dossier", args=[meeting.pk]),
-        reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]),
+        reverse("rcp:meeting_document", args=[meeting.pk, "dossier"]),
         reverse("rcp:present", args=[meeting.pk, 1]),
     ):
         assert client.get(url).status_code == 404, url
@@ -98,7 +99,7 @@ def test_meeting_dossier_of_30_cases_keeps_a_constant_number_of_queries(
 def test_meeting_dossier_pdf_reads_back(client_for, clinician, meeting):
     first = add_case(meeting, level="T11")
     second = add_case(meeting, level="L2")
-    response = client_for(clinician).get(reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]))
+    response = meeting_pdf(client_for(clinician), meeting, "dossier")
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)

@@ -15,6 +15,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     started_meeting,
 )
+from tests.tasks import meeting_pdf, minute_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_the_lesion_is_named_beside_its_finding_on_every_screen(client_for, chai
 
 def test_the_lesion_is_named_beside_its_finding_in_the_dossier_pdf_and_the_minute(client_for, chair, case):
     client = client_for(chair)
-    response = client.get(reverse("rcp:meeting_dossier_pdf", args=[case.meeting.pk]))
+    response = meeting_pdf(client, case.meeting, "dossier")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     # The label once, then the message without the label that opens it when it stands alone.
     assert "T11 Grade de Bilsky 3 : compression" in " ".join(text.split())
@@ -69,7 +70,7 @@ def test_the_lesion_is_named_beside_its_finding_in_the_dossier_pdf_and_the_minut
     [finding] = [f for f in minute.snapshot["findings"] if f["rule"] == "BILSKY-HIGH"]
     assert finding["lesion"] == "T11"
     text = " ".join(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(minute.pdf))).pages).split()
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(minute_pdf(minute))).pages).split()
     )
     assert "[T11] Grade de Bilsky 3 : compression" in text
     assert finding["message"].startswith("T11 : grade de Bilsky 3")  # the snapshot's message stands alone

@@ -26,7 +26,7 @@ from rcp.integrity import (
     verify_chain,
     verify_minute,
 )
-from rcp.models import Decision, Minute
+from rcp.models import Decision, GeneratedDocument, Minute, MinutePdf
 from rcp.services import amend_decision, validate_decision
 from tests.factories import (
     AttendanceFactory,
@@ -38,6 +38,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     UserFactory,
 )
+from tests.tasks import minute_pdf, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +162,10 @@ def test_a_draft_decision_still_changes_below_the_orm_and_is_validated(meeting, 
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE exists on PostgreSQL only")
-@pytest.mark.parametrize("table", ["rcp_minute", "rcp_decision"])
+@pytest.mark.parametrize("table", ["rcp_minute", "rcp_minutepdf", "rcp_decision"])
 def test_truncate_is_refused_on_postgresql(validated, table):
     validated()
+    run_tasks()
     with connection.cursor() as cursor:  # PostgreSQL truncates nothing with foreign key checks pending
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     refused(f"TRUNCATE {table} CASCADE")
@@ -175,20 +177,27 @@ def test_flush_empties_minutes_and_keeps_the_triggers(validated):
     # The test suite flushes after each transactional test (the browser tests): on SQLite flush deletes
     # row by row, on PostgreSQL it truncates; both are let through, and only them.
     validated()
+    run_tasks()
+    assert MinutePdf.objects.exists()
     call_command("flush", interactive=False, verbosity=0)
-    assert not Minute.objects.exists() and not Decision.objects.exists()
+    assert not Minute.objects.exists() and not Decision.objects.exists() and not MinutePdf.objects.exists()
     centre = CentreFactory(name="Centre C")
     chair = UserFactory(username="chair-c", centre=centre, role="chair")
     minute = validate_decision(decision=draft(started_meeting(centre, chair), chair), user=chair)
     refused("DELETE FROM rcp_minute WHERE id = %s", [minute.pk])  # the permission ended with the flush
+    run_tasks()
+    refused("DELETE FROM rcp_minutepdf WHERE minute_id = %s", [minute.pk])
 
 
 def test_migrate_puts_back_triggers_lost_with_a_rebuilt_table(validated):
     # SQLite rebuilds a table to alter it (most AddField and AlterField): its triggers go with the old one.
     minute = validated()
+    run_tasks()
     drop_triggers(connection)
     call_command("migrate", verbosity=0)
     refused("UPDATE rcp_minute SET sha256 = '0000' WHERE id = %s", [minute.pk])
+    refused("UPDATE rcp_minutepdf SET sha256 = '0000' WHERE minute_id = %s", [minute.pk])
+    refused("DELETE FROM rcp_minutepdf WHERE minute_id = %s", [minute.pk])
     refused("UPDATE rcp_decision SET free_text = '' WHERE id = %s", [minute.decision_id])
 
 
@@ -232,7 +241,7 @@ def test_the_chain_hash_is_the_documented_recipe_of_what_was_read_back(validated
         "centre": minute.centre_id,
         "decision": minute.decision_id,
         "number": minute.number,
-        "pdf_sha256": hashlib.sha256(bytes(minute.pdf)).hexdigest(),
+        "pdf_sha256": "",  # rendered after the commit, by the worker: its SHA-256 is MinutePdf's
         "position": 2,
         "previous": Minute.objects.get(position=1).chain_sha256,
         "snapshot": minute.snapshot,
@@ -266,8 +275,13 @@ def test_a_forged_minute_is_not_served_and_is_logged(validated, chair, client_fo
     minute = validated()
     client = client_for(chair)
     pdf_url = reverse("rcp:minute_pdf", args=[minute.pk])
-    meeting_url = reverse("rcp:meeting_minutes_pdf", args=[minute.decision.case.meeting_id])
-    assert client.get(pdf_url).content == bytes(minute.pdf)
+    meeting = minute.decision.case.meeting
+    client.post(reverse("rcp:meeting_document", args=[meeting.pk, "minutes"]))
+    pdf = minute_pdf(minute)
+    assert client.get(pdf_url).content == pdf
+    document = GeneratedDocument.objects.get(kind="meeting_minutes")
+    meeting_url = reverse("rcp:meeting_document_pdf", args=[meeting.pk, "minutes", document.pk])
+    assert client.get(meeting_url).status_code == 200
     # The database owner rewrites the PDF and its SHA-256 together: each is consistent with the other.
     forge(minute, pdf=FORGED_PDF, sha256=hashlib.sha256(FORGED_PDF).hexdigest())
     with caplog.at_level(logging.ERROR, logger="rcp.integrity"):
@@ -279,7 +293,8 @@ def test_a_forged_minute_is_not_served_and_is_logged(validated, chair, client_fo
     [record] = [r for r in caplog.records if r.name == "rcp.integrity"]
     assert record.levelno == logging.ERROR
     assert record.minute_id == minute.pk and minute.number in record.getMessage()
-    assert record.problems == ("content",)  # the chain hash no longer matches
+    # The chain hash no longer matches; nor does the rendered PDF match the SHA-256 written into the minute.
+    assert record.problems == ("pdf", "content")
     assert client.get(meeting_url).status_code == 500  # nor is the meeting's minutes file
     listing = client.get(reverse("rcp:patient_minutes", args=[minute.decision.case.patient_id]))
     assert 'data-integrity="altered"' in listing.content.decode()
@@ -290,6 +305,39 @@ def test_a_pdf_rewritten_without_its_hash_is_not_served(validated, chair, client
     forge(minute, pdf=FORGED_PDF)
     response = client_for(chair).get(reverse("rcp:minute_pdf", args=[minute.pk]))
     assert response.status_code == 500
+    assert verify_minute(Minute.objects.get(pk=minute.pk)).problems == ("pdf",)
+
+
+def test_a_rendered_pdf_rewritten_without_its_hash_is_not_served(validated, chair, client_for):
+    minute = validated()
+    run_tasks()
+    with triggers_dropped():
+        MinutePdf._base_manager.filter(minute=minute).update(pdf=FORGED_PDF)
+    response = client_for(chair).get(reverse("rcp:minute_pdf", args=[minute.pk]))
+    assert response.status_code == 500
+    assert verify_minute(Minute.objects.get(pk=minute.pk)).problems == ("pdf",)
+    with pytest.raises(CommandError):
+        call_command("verify_minutes", stdout=StringIO())
+
+
+def test_a_minute_from_before_the_worker_checks_its_own_pdf_and_its_copy_against_the_chain(
+    meeting, chair, client_for
+):
+    """Minutes numbered with their PDF inside (before the worker): migration 0008 copied it into MinutePdf;
+    both must match the chained SHA-256."""
+    old_pdf = b"%PDF-1.7\n% rendered at validation\n%%EOF\n"
+    minute = validate_decision(decision=draft(meeting, chair), user=chair)
+    sha = hashlib.sha256(old_pdf).hexdigest()
+    minute.sha256, minute.pdf = sha, old_pdf
+    forge(minute, pdf=old_pdf, sha256=sha, chain_sha256=minute_chain_hash(minute))
+    GeneratedDocument.objects.filter(minute=minute).update(status="ready")
+    MinutePdf.objects.create(minute=minute, pdf=old_pdf, sha256=sha)
+    assert verify_minute(Minute.objects.get(pk=minute.pk)).ok
+    assert client_for(chair).get(reverse("rcp:minute_pdf", args=[minute.pk])).content == old_pdf
+    with triggers_dropped():  # the copy rewritten with a hash of its own: it no longer matches the chain
+        MinutePdf._base_manager.filter(minute=minute).update(
+            pdf=FORGED_PDF, sha256=hashlib.sha256(FORGED_PDF).hexdigest()
+        )
     assert verify_minute(Minute.objects.get(pk=minute.pk)).problems == ("pdf",)
 
 
@@ -323,6 +371,7 @@ def test_rewriting_a_minute_with_its_own_chain_hash_breaks_the_link_to_the_next(
 
 def test_a_missing_minute_breaks_the_chain(validated):
     first, second, third = validated(), validated(), validated()
+    GeneratedDocument.objects.filter(minute=second).delete()
     with triggers_dropped():
         Minute._base_manager.filter(pk=second.pk)._raw_delete(using="default")
     report = verify_chain(first.centre)

@@ -404,7 +404,7 @@ def test_every_board_page_needs_a_login(client, meeting):
         reverse("rcp:meetings"),
         meeting.get_absolute_url(),
         reverse("rcp:meeting_dossier", args=[meeting.pk]),
-        reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]),
+        reverse("rcp:meeting_document", args=[meeting.pk, "dossier"]),
         reverse("rcp:present", args=[meeting.pk, 1]),
         reverse("rcp:case", args=[case.pk]),
         reverse("rcp:decision", args=[case.pk]),

@@ -22,6 +22,7 @@ from tests.factories import (
     propose,
     started_meeting,
 )
+from tests.tasks import minute_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def validate(client, case):
 def test_the_minute_pdf_is_french_with_decimal_commas_and_agreeing_site_labels(client_for, chair, case):
     propose(case, chair, "bma", action="start", drug="zoledronic_acid", interval_weeks="4")
     assert validate(client_for(chair), case).status_code == 302
-    pdf = PdfReader(io.BytesIO(bytes(Minute.objects.get().pdf)))
+    pdf = PdfReader(io.BytesIO(minute_pdf(Minute.objects.get())))
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     for expected in (
         "calcémie corrigée 3,45 mmol/L",

@@ -422,7 +422,7 @@ def test_the_migration_turns_a_drafts_proposals_into_lines_and_leaves_validated_
     draft = Decision.objects.create(
         case=case, proposals={"radiotherapy": {"site": "T11", "scheme": "30x10"}, "surveillance": {}}
     )
-    migration = importlib.import_module("rcp.migrations.0008_proposal_lines_and_fiche_rcp")
+    migration = importlib.import_module("rcp.migrations.0010_proposal_lines_and_fiche_rcp")
     migration.drafts_to_lines(apps, None)
     draft.refresh_from_db()
     assert draft.proposals == {}

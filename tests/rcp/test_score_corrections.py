@@ -27,6 +27,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     started_meeting,
 )
+from tests.tasks import meeting_pdf, minute_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_the_meeting_dossier_explains_them_once_after_the_last_case(
 def test_the_meeting_dossier_pdf_explains_them_once(client_for, clinician, meeting):
     for _ in range(2):
         save(case := add_case(meeting), "mirels", MIRELS, lesion(case, "femur_shaft"))
-    response = client_for(clinician).get(reverse("rcp:meeting_dossier_pdf", args=[meeting.pk]))
+    response = meeting_pdf(client_for(clinician), meeting, "dossier")
     text = pdf_text(response.content)
     assert text.count(HEADING_FR) == 1 and text.count(FR["mirels"]) == 1
     assert "Elles valent pour les scores de tous les dossiers ci-dessus." in text
@@ -201,7 +202,7 @@ def test_the_minute_freezes_the_corrections_in_french_and_prints_them_once(
         "Score de Tokuhashi révisé"
     )
     path = tmp_path / "minute.pdf"
-    path.write_bytes(bytes(minute.pdf))
+    path.write_bytes(minute_pdf(minute))
     text = flat(
         subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     )
@@ -214,7 +215,7 @@ def test_a_minute_without_a_corrected_score_has_no_corrections(client_for, chair
     save(case, "sins", SINS, lesion(case, "vertebra"))
     minute = validate(client_for(chair), case)
     assert minute.snapshot["corrections"] == []
-    assert HEADING_FR not in pdf_text(bytes(minute.pdf))
+    assert HEADING_FR not in pdf_text(minute_pdf(minute))
 
 
 def test_the_minute_freezes_and_prints_each_lesions_own_pain_and_status(client_for, chair, meeting):
@@ -234,7 +235,7 @@ def test_the_minute_freezes_and_prints_each_lesions_own_pain_and_status(client_f
         "pain_date": pain_date.isoformat(),
     }
     assert (femur["status_label"], femur["pain_nrs"], femur["pain_mechanical"]) == ("Stabilisée", None, None)
-    text = pdf_text(bytes(minute.pdf))
+    text = pdf_text(minute_pdf(minute))
     assert "Douleur de la lésion" in text
     assert f"7/10, mécanique (le {pain_date:%d/%m/%Y})" in text
     assert "Stabilisée non renseignée" in text  # the femur: status, then its pain, unknown (not "none")
@@ -305,7 +306,7 @@ def test_an_old_snapshot_without_pain_status_or_corrections_still_renders(
     monkeypatch.setattr(services, "build_snapshot", lambda **kwargs: as_format_1(build(**kwargs)))
     minute = validate(client_for(chair), case)
     assert "corrections" not in minute.snapshot and "status" not in minute.snapshot["lesions"][0]
-    for text in (pdf_text(bytes(minute.pdf)), pdf_text(render_minute(minute.snapshot))):
+    for text in (pdf_text(minute_pdf(minute)), pdf_text(render_minute(minute.snapshot))):
         assert "T11" in text and "Statut" not in text and "Douleur de la lésion" not in text
         assert HEADING_FR not in text
     read = client_for(chair).get(reverse("rcp:decision_read", args=[minute.decision.pk]))

@@ -28,6 +28,7 @@ from tests.factories import (
     PrimaryTumourFactory,
     TrialFactory,
 )
+from tests.tasks import minute_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +235,7 @@ def test_the_minute_freezes_the_trials_shown_at_validation(client_for, chair, bo
     trial.save(update_fields=["active"])
     minute.refresh_from_db()
     assert "Essai ouvert : STEREO-OS" in render_minutes_html([minute.snapshot])
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(minute.pdf))).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(minute_pdf(minute))).pages)
     assert "Essai ouvert : STEREO-OS" in " ".join(text.split())
     assert "CLOSED-TRIAL" not in text
 

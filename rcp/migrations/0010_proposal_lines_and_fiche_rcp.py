@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("patients", "0011_tracked_lesion_history_merged_into"),
-        ("rcp", "0007_trial_rule_ids"),
+        ("rcp", "0009_minute_pdf_and_generated_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

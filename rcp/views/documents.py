@@ -1,0 +1,174 @@
+"""The PDFs the worker makes (rcp/documents.py): a minute's, shown as being prepared until it is there,
+and a meeting's minutes or dossier, asked for with a POST, followed on a page (htmx polls its status),
+then downloaded. A GET never asks for anything: it shows how far the last request got."""
+
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import documents
+from ..accounts.audit import Kind, log_access, log_accesses
+from ..accounts.permissions import get_document_for_user, get_meeting_for_user, get_minute_for_user
+from ..integrity import log_altered, verify_minute, verify_minutes
+from ..interop.frcp import config_for, frcp_cda
+from ..models import GeneratedDocument, Minute
+
+KINDS = {
+    "minutes": GeneratedDocument.Kind.MEETING_MINUTES,
+    "dossier": GeneratedDocument.Kind.MEETING_DOSSIER,
+}
+POLL_SECONDS = 2
+
+
+def pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def altered(request, verdicts, *, where):
+    """A stored minute no longer verifies: serve nothing of it, say so, log it (500: the fault is the
+    server's data, not the request; monitoring counts it as such)."""
+    for verdict in verdicts:
+        log_altered(verdict, where=where)
+    return render(request, "rcp/minute_altered.html", {"verdicts": verdicts}, status=500)
+
+
+def _minute_status(minute) -> dict:
+    from ..integrity import rendered_pdf
+
+    try:
+        job = minute.render_job
+    except GeneratedDocument.DoesNotExist:
+        job = None
+    return {
+        "minute": minute,
+        "rendered": rendered_pdf(minute),
+        "job": job,
+        "progress": documents.progress(job) if job is not None else {"percent": 5, "ahead": 0},
+        "poll": POLL_SECONDS,
+        "status_url": reverse("rcp:minute_pdf_status", args=[minute.pk]),
+        "pdf_url": reverse("rcp:minute_pdf", args=[minute.pk]),
+    }
+
+
+def minute_pdf(request, pk):
+    """The minute's PDF; while the worker prepares it, a page that says so and offers it once ready."""
+    minute = get_minute_for_user(request.user, pk)
+    what = f"minute={minute.number} v{minute.version}"
+    log_access(request, Kind.DOWNLOAD, patient=minute.decision.case.patient, what=what)
+    verdict = verify_minute(minute)
+    if not verdict.ok:
+        return altered(request, [verdict], where=request.path)
+    try:
+        rendered = minute.rendered
+    except Minute.rendered.RelatedObjectDoesNotExist:
+        return render(request, "rcp/minute_pending.html", _minute_status(minute))
+    return pdf_response(
+        bytes(rendered.pdf), f"{minute.number}-v{minute.version}.pdf", download="download" in request.GET
+    )
+
+
+def minute_pdf_status(request, pk):
+    """The fragment htmx polls: the progress, or the link once the PDF is there."""
+    minute = get_minute_for_user(request.user, pk)
+    return render(request, "rcp/includes/minute_pdf_status.html", _minute_status(minute))
+
+
+def _kind(kind_slug):
+    if kind_slug not in KINDS:
+        raise Http404
+    return KINDS[kind_slug]
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_document(request, pk, kind):
+    """GET: the latest requests for this PDF of the meeting, how far each got; POST: ask for it."""
+    meeting = get_meeting_for_user(request.user, pk)
+    kind_value = _kind(kind)
+    has_minutes = Minute.objects.visible_to(request.user).filter(decision__case__meeting=meeting).exists()
+    if kind_value == GeneratedDocument.Kind.MEETING_MINUTES and not has_minutes:
+        raise Http404
+    if request.method == "POST":
+        document = documents.request_meeting_document(meeting=meeting, kind=kind_value, user=request.user)
+        messages.info(request, _("The PDF is being prepared: it will be offered here when it is ready."))
+        return redirect(f"{reverse('rcp:meeting_document', args=[meeting.pk, kind])}#document-{document.pk}")
+    requests = list(
+        GeneratedDocument.objects.visible_to(request.user)
+        .filter(meeting=meeting, kind=kind_value)
+        .defer("pdf")
+        .select_related("requested_by")
+        .order_by("-requested_at")[:5]
+    )
+    context = {
+        "meeting": meeting,
+        "kind": kind,
+        "title": GeneratedDocument.Kind(kind_value).label,
+        "requests": [_document_status(meeting, kind, document) for document in requests],
+        "pending": any(document.is_pending for document in requests),
+    }
+    return render(request, "rcp/meeting_document.html", context)
+
+
+def _document_status(meeting, kind, document) -> dict:
+    return {
+        "document": document,
+        "progress": documents.progress(document),
+        "poll": POLL_SECONDS,
+        "status_url": reverse("rcp:meeting_document_status", args=[meeting.pk, kind, document.pk]),
+        "pdf_url": reverse("rcp:meeting_document_pdf", args=[meeting.pk, kind, document.pk]),
+        "retry_url": reverse("rcp:meeting_document", args=[meeting.pk, kind]),
+    }
+
+
+def meeting_document_status(request, pk, kind, document_pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    document = get_document_for_user(request.user, document_pk, meeting=meeting)
+    if document.kind != _kind(kind):
+        raise Http404
+    return render(request, "rcp/includes/document_status.html", _document_status(meeting, kind, document))
+
+
+def meeting_document_pdf(request, pk, kind, document_pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    document = get_document_for_user(request.user, document_pk, meeting=meeting)
+    if document.kind != _kind(kind) or document.status != GeneratedDocument.Status.READY:
+        raise Http404
+    # The patients whose data the PDF holds, all of the meeting's centre.
+    patients = [SimpleNamespace(pk=pk, centre_id=meeting.board.centre_id) for pk in document.patient_ids]
+    log_accesses(request, Kind.DOWNLOAD, patients, what=f"meeting={meeting.pk} {kind}.pdf")
+    if document.minute_ids:  # the minutes it prints still verify, or nothing is served
+        minutes = Minute.objects.filter(pk__in=document.minute_ids).select_related("rendered")
+        broken = [verdict for verdict in verify_minutes(minutes).values() if not verdict.ok]
+        if broken:
+            return altered(request, broken, where=request.path)
+    prefix = "minutes" if kind == "minutes" else "dossier"
+    return pdf_response(bytes(document.pdf), f"{prefix}-rcp-{meeting.pk}-{meeting.starts_at:%Y%m%d}.pdf")
+
+
+def minute_cda(request, pk):
+    """The Fiche RCP of a minute (CDA R2, CANCER-FRCP 2022.01), made from its frozen snapshot."""
+    # Its board and centre hold the identifiers of the document; its PDF is not needed.
+    minute = get_minute_for_user(request.user, pk, related=("decision__case__meeting__board__centre",))
+    log_access(
+        request,
+        Kind.DOWNLOAD,
+        patient=minute.decision.case.patient,
+        what=f"minute={minute.number} v{minute.version} cda",
+    )
+    verdict = verify_minute(minute)
+    if not verdict.ok:
+        return altered(request, [verdict], where=request.path)
+    response = HttpResponse(
+        frcp_cda(minute.snapshot, config=config_for(minute)), content_type="application/xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{minute.number}-v{minute.version}-frcp.xml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,147 @@
+"""Getting the Fiche RCP out: the minute's download (its centre only) and `export_frcp DIR [--since DATE]`."""
+
+from datetime import timedelta
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from rcp.accounts.models import AccessLog
+from rcp.interop.frcp import config_for, frcp_cda
+from rcp.models import Decision, Minute
+from rcp.services import amend_decision, validate_decision
+from tests.factories import (
+    AttendanceFactory,
+    CaseFactory,
+    MeetingFactory,
+    PatientFactory,
+    PrimaryTumourFactory,
+    started_meeting,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(centre, chair):
+    return started_meeting(centre=centre, chair=chair, deputy=None)
+
+
+def validated(meeting, chair) -> Minute:
+    patient = PatientFactory(centre=meeting.board.centre)
+    PrimaryTumourFactory(patient=patient)
+    case = CaseFactory(meeting=meeting, patient=patient)
+    draft = Decision.objects.create(
+        case=case, proposals={"surveillance": {}}, free_text="Surveillance.", conforms=True, updated_by=chair
+    )
+    return validate_decision(decision=draft, user=chair)
+
+
+def amended(minute, chair) -> Minute:
+    amendment = amend_decision(decision=minute.decision, user=chair)
+    Decision.objects.filter(pk=amendment.pk).update(amendment_reason="Précision.")
+    return validate_decision(decision=amendment, user=chair)
+
+
+def test_the_minute_s_cda_is_downloaded_from_its_centre_and_logged(
+    meeting, chair, clinician, client_for, django_assert_max_num_queries
+):
+    minute = validated(meeting, chair)
+    client = client_for(clinician)
+    url = reverse("rcp:minute_cda", args=[minute.pk])
+
+    # Session and user, the minute with its case, patient, meeting, board and centre, the access log's
+    # insert, the chain check's neighbours (and the savepoints around the log).
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    assert f'filename="{minute.number}-v1-frcp.xml"' in response["Content-Disposition"]
+    assert response.content == frcp_cda(minute.snapshot, config=config_for(minute))
+    assert AccessLog.objects.filter(what__endswith="cda", patient=minute.decision.case.patient).exists()
+
+
+def test_another_centre_gets_404(meeting, chair, outsider, client_for):
+    minute = validated(meeting, chair)
+
+    assert client_for(outsider).get(reverse("rcp:minute_cda", args=[minute.pk])).status_code == 404
+
+
+def test_the_minute_pages_link_to_the_cda(meeting, chair, clinician, client_for):
+    minute = validated(meeting, chair)
+    client = client_for(clinician)
+    url = reverse("rcp:minute_cda", args=[minute.pk])
+
+    assert url in client.get(reverse("rcp:decision_read", args=[minute.decision_id])).content.decode()
+    patient = minute.decision.case.patient
+    assert url in client.get(reverse("rcp:patient_minutes", args=[patient.pk])).content.decode()
+
+
+def test_export_writes_the_latest_version_of_each_minute(meeting, chair, tmp_path):
+    first = validated(meeting, chair)
+    second = amended(first, chair)
+    other = validated(meeting, chair)
+
+    call_command("export_frcp", str(tmp_path), stdout=StringIO())
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{first.number}.xml", f"{other.number}.xml"]
+    )
+    assert (tmp_path / f"{first.number}.xml").read_bytes() == frcp_cda(
+        second.snapshot, config=config_for(second)
+    )
+    # A re-export writes the same bytes.
+    again = tmp_path / "again"
+    call_command("export_frcp", str(again), stdout=StringIO())
+    assert (again / f"{other.number}.xml").read_bytes() == (tmp_path / f"{other.number}.xml").read_bytes()
+
+
+def test_export_since_a_day_keeps_the_minutes_validated_from_then(meeting, chair, tmp_path):
+    earlier = timezone.now() - timedelta(days=10)
+    old_meeting = MeetingFactory(board=meeting.board, chair=chair, starts_at=earlier - timedelta(hours=1))
+    for attendance in meeting.attendances.all():
+        AttendanceFactory(
+            meeting=old_meeting, specialty=attendance.specialty, guest_name=attendance.guest_name
+        )
+    with mock.patch("rcp.services.timezone.now", return_value=earlier):
+        validated(old_meeting, chair)
+    recent = validated(meeting, chair)
+    since = (timezone.localdate() - timedelta(days=1)).isoformat()
+
+    call_command("export_frcp", str(tmp_path), "--since", since, stdout=StringIO())
+
+    assert [p.name for p in tmp_path.iterdir()] == [f"{recent.number}.xml"]
+
+
+def test_every_case_of_the_demo_exports_once_validated(tmp_path):
+    """The demo validates no minute yet: validate a decision for each case on the demo's agenda (its meeting
+    moved to an hour ago), then every minute exports, valid against the CDA R2 schema."""
+    from lxml import etree
+
+    from rcp.models import CaseSubmission, Meeting
+    from tests.rcp.interop.test_frcp import SCHEMA
+
+    call_command("demo_data", stdout=StringIO())
+    meeting = Meeting.objects.filter(cases__isnull=False).select_related("chair").distinct().first()
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.refresh_from_db()
+    cases = list(CaseSubmission.objects.filter(meeting=meeting))
+    for case in cases:
+        draft = Decision.objects.create(
+            case=case, proposals={"radiotherapy": {"scheme": "8x1"}}, conforms=True, updated_by=meeting.chair
+        )
+        if not meeting.quorum().ok:
+            Decision.objects.filter(pk=draft.pk).update(quorum_override="Urgence (test).")
+            draft.refresh_from_db()
+        validate_decision(decision=draft, user=meeting.chair)
+
+    call_command("export_frcp", str(tmp_path), stdout=StringIO())
+
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == len(cases) > 0
+    assert [f.name for f in files if not schema.validate(etree.parse(str(f)))] == []
