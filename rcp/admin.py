@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from rcp.accounts.admin import CentreScopedAdminMixin as CentreScoped
 
-from .models import Attendance, Board, CaseSubmission, Decision, Meeting, Minute, Trial
+from .models import Action, Attendance, Board, CaseSubmission, Decision, Meeting, Minute, Outcome, Trial
 
 
 @admin.register(Board)
@@ -85,4 +85,30 @@ class MinuteAdmin(CentreScoped, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(CentreScoped, SimpleHistoryAdmin):
+    """Read only: an action changes through its page (rcp.followup), which checks who and when."""
+
+    list_display = ["line", "owner", "target_date", "status"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(CentreScoped, SimpleHistoryAdmin):
+    list_display = ["case", "milestone", "recorded_on", "alive"]
+    raw_id_fields = ["case", "recorded_by"]
+
+    def has_add_permission(self, request):
         return False

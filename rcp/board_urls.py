@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, decisions, documents, dossier, meetings, present
+from .views import cases, decisions, documents, dossier, followup, meetings, present, proposals
 
 app_name = "rcp"
 
@@ -54,6 +54,13 @@ urlpatterns = [
     path("boards/<int:pk>/trials/", decisions.trials, name="trials"),
     path("boards/<int:pk>/trials/<int:trial_pk>/", decisions.trial_edit, name="trial_edit"),
     path("cases/<int:pk>/decision/", decisions.decision_edit, name="decision"),
+    path("cases/<int:pk>/decision/lines/new/", proposals.line_new, name="decision_line_new"),
+    path("cases/<int:pk>/decision/lines/<int:line_pk>/", proposals.line_edit, name="decision_line_edit"),
+    path(
+        "cases/<int:pk>/decision/lines/<int:line_pk>/remove/",
+        proposals.line_remove,
+        name="decision_line_remove",
+    ),
     path("cases/<int:pk>/decision/read/", decisions.case_decision_read, name="case_decision_read"),
     path("decisions/<int:pk>/", decisions.decision_read, name="decision_read"),
     path("decisions/<int:pk>/amend/", decisions.decision_amend, name="decision_amend"),
@@ -61,4 +68,10 @@ urlpatterns = [
     path("minutes/<int:pk>/status/", documents.minute_pdf_status, name="minute_pdf_status"),
     path("minutes/<int:pk>-frcp.xml", documents.minute_cda, name="minute_cda"),
     path("patients/<int:pk>/minutes/", decisions.patient_minutes, name="patient_minutes"),
+    # After the board (rcp/followup.py): actions, outcomes, the next meeting's suggestions.
+    path("follow-up/", followup.my_follow_up, name="follow_up"),
+    path("actions/<int:pk>/", followup.action_detail, name="action"),
+    path("patients/<int:pk>/follow-up/", followup.patient_follow_up, name="patient_follow_up"),
+    path("cases/<int:pk>/outcomes/<int:months>/", followup.outcome_edit, name="outcome"),
+    path("meetings/<int:pk>/agenda/suggested/", followup.agenda_add_suggested, name="agenda_add_suggested"),
 ]

@@ -12,8 +12,8 @@ the less aggressive stabilisation of §3.7 (life expectancy between `SURGERY_NO_
 `SURGERY_CONTRAINDICATED_BELOW_MONTHS`) is not a deviation either. Every limit is read from
 `scoring.thresholds`, where its value and source are.
 
-The proposals do not name their lesions yet (the record-restructuring task links them): a
-cementoplasty or an ablation is checked against every lesion of the record.
+A cementoplasty or an ablation is checked against the lesions its line names; a proposal recorded
+before the lines existed named its site in words only, and is checked against every lesion of the record.
 """
 
 from django.utils.formats import date_format
@@ -22,26 +22,41 @@ from django.utils.translation import gettext as _
 from scoring import thresholds as th
 from scoring.rules import ablation_exclusions, format_number
 
-CEMENTING = {"cementoplasty", "vertebroplasty"}  # rcp.proposals: the interventional procedures
-ABLATING = {"thermal_ablation"}
-WITH_CALCIUM = {"calcium_vitamin_d"}  # rcp.proposals.SUPPLEMENTS
-HYPERCALCAEMIA = {"CA-HIGH", "CA-CRISIS"}  # corrected calcium above th.CALCIUM_HIGH_ABOVE
+from .proposals import ABLATING, CEMENTING, HYPERCALCAEMIA, legacy_lines
 
 
 def _lesions(findings) -> str:
     return ", ".join(f.lesion for f in findings if f.lesion)
 
 
-def contradictions(proposals: dict, findings, facts: dict) -> list[str]:
-    """The proposals of a decision that go against the findings (and facts) of the record."""
-    proposals, facts = proposals or {}, facts or {}
+def _concerning(findings, row) -> list:
+    """The lesion findings about the lesions a line names (every one when the line names none: a
+    proposal recorded before lines existed named its site in words only)."""
+    if not row["lesions"]:
+        return findings
+    return [f for f in findings if f.lesion in row["lesions"]]
+
+
+def _rows(proposals) -> list[dict]:
+    """Proposal rows (rcp.proposals.decision_rows), or the JSON dict of a decision from before the lines."""
+    return legacy_lines(proposals) if isinstance(proposals, dict) else list(proposals or [])
+
+
+def contradictions(proposals, findings, facts: dict, *, to_confirm=False) -> list[str]:
+    """The proposals of a decision that go against the findings (and facts) of the record. `proposals`:
+    its rows (rcp.proposals.decision_rows). With `to_confirm`, leave out what a line's own confirmation
+    already confirms (a stereotactic line confirmed despite SBRT-CONTRAINDICATED)."""
+    rows, facts = _rows(proposals), facts or {}
     fired: dict[str, list] = {}
     for finding in findings:
         fired.setdefault(finding.rule, []).append(finding)
     found = []
 
+    def of_kind(kind):
+        return [row for row in rows if row["kind"] == kind]
+
     months = facts.get("life_expectancy_months")
-    if "surgery" in proposals and months is not None and months < th.SURGERY_NO_BENEFIT_BELOW_MONTHS:
+    if of_kind("surgery") and months is not None and months < th.SURGERY_NO_BENEFIT_BELOW_MONTHS:
         found.append(
             _(
                 "Surgery is proposed although the life expectancy is %(value)s months, under %(limit)s "
@@ -54,19 +69,31 @@ def contradictions(proposals: dict, findings, facts: dict) -> list[str]:
             }
         )
 
-    if (proposals.get("radiotherapy") or {}).get("scheme") == "sbrt" and "SBRT-CONTRAINDICATED" in fired:
+    stereotactic = [row for row in of_kind("radiotherapy") if row["details"].get("technique") == "sbrt"]
+    if to_confirm:
+        stereotactic = [row for row in stereotactic if not row["details"].get("confirmed")]
+    if stereotactic and "SBRT-CONTRAINDICATED" in fired:
         found.append(
             _("Stereotactic radiotherapy is proposed although a contraindication holds (see the findings).")
         )
 
-    procedure = (proposals.get("interventional") or {}).get("procedure")
-    if procedure in CEMENTING and "CEMENTOPLASTY-CONTRAINDICATED" in fired:
+    interventional = of_kind("interventional")
+    cemented = [
+        finding
+        for row in interventional
+        if row["details"].get("procedure") in CEMENTING
+        for finding in _concerning(fired.get("CEMENTOPLASTY-CONTRAINDICATED", []), row)
+    ]
+    if cemented:
         found.append(
             _("Cementoplasty is proposed although it is contraindicated for %(lesions)s.")
-            % {"lesions": _lesions(fired["CEMENTOPLASTY-CONTRAINDICATED"])}
+            % {"lesions": _lesions(dict.fromkeys(cemented))}
         )
-    if procedure in ABLATING:
-        excluded = ablation_exclusions(facts)
+    ablations = [row for row in interventional if row["details"].get("procedure") in ABLATING]
+    if ablations:
+        named = {label for row in ablations for label in row["lesions"]}
+        every = any(not row["lesions"] for row in ablations)
+        excluded = [(label, texts) for label, texts in ablation_exclusions(facts) if every or label in named]
         if excluded:
             reasons = _("; ").join(
                 _("%(lesion)s: %(text)s") % {"lesion": label, "text": ", ".join(texts)}
@@ -77,8 +104,11 @@ def contradictions(proposals: dict, findings, facts: dict) -> list[str]:
                 % {"reasons": reasons}
             )
 
-    bma = proposals.get("bma") or {}
-    if bma.get("agent") == "zoledronic_acid":
+    agents = [row["details"] for row in of_kind("bma")]
+    if any(
+        d.get("drug") == "zoledronic_acid" and d.get("action", "start") in ("start", "continue")
+        for d in agents
+    ):
         clearance = facts.get("creatinine_clearance")
         if clearance is not None and clearance < th.ZOLEDRONIC_ACID_CLEARANCE_BELOW:
             found.append(
@@ -101,7 +131,7 @@ def contradictions(proposals: dict, findings, facts: dict) -> list[str]:
                 )
             )
     hypercalcaemia = [f for rule in sorted(HYPERCALCAEMIA & set(fired)) for f in fired[rule]]
-    if bma.get("supplements") in WITH_CALCIUM and hypercalcaemia:
+    if any(d.get("calcium_vitamin_d") for d in agents) and hypercalcaemia:
         found.append(
             _(
                 "Calcium supplements are proposed although the corrected calcium is %(value)s mmol/L "
@@ -114,7 +144,7 @@ def contradictions(proposals: dict, findings, facts: dict) -> list[str]:
         )
 
     pet = facts.get("last_fdg_pet_date")
-    if "bone_scan" in ((proposals.get("exams") or {}).get("which") or []) and pet is not None:
+    if any(row["details"].get("exam") == "bone_scan" for row in of_kind("exams")) and pet is not None:
         found.append(
             _(
                 "A bone scan is proposed although an FDG-PET is available (%(date)s): a bone scan is not "

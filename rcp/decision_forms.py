@@ -1,21 +1,16 @@
-"""The decision form: structured proposals (built from rcp.proposals), conformity, trial, follow-up."""
+"""The decision form: the free text, conformity, trial, follow-up and what the fiche RCP records; the
+proposal lines have their own forms (rcp.proposals)."""
 
 import json
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .forms import centre_users
 from .models import Decision, Trial
-from .proposals import PROPOSALS
-
-MULTIPLE = {("exams", "which")}
-
-
-def _name(key, detail=None):
-    return f"p_{key}" if detail is None else f"p_{key}_{detail}"
+from .proposals import Kind
 
 
 def _to_bool(value) -> bool:
@@ -44,23 +39,39 @@ class YesNoRadioField(forms.TypedChoiceField):
 
 
 class DecisionForm(forms.ModelForm):
+    """The decision beside its proposal lines (which are saved one by one, rcp.services): the free text,
+    the trial, conformity, what the fiche RCP records, and what the chair confirms before validating."""
+
     revision = forms.IntegerField(widget=forms.HiddenInput)
     conforms = YesNoRadioField(label=_("Does the decision follow the guideline?"))
+    trial_proposed = YesNoRadioField(label=_("Inclusion in a clinical trial proposed?"))
 
     class Meta:
         model = Decision
         fields = [
+            "discussion_type",
             "free_text",
+            "trial_proposed",
             "trial",
             "conforms",
             "deviation_reason",
             "deviation_text",
             "follow_up_physician",
+            "patient_informed",
+            "patient_informed_by",
+            "general_practitioner",
+            "distribution",
             "contradictions_confirmed",
             "quorum_override",
             "amendment_reason",
         ]
-        widgets = {"free_text": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "free_text": forms.Textarea(attrs={"rows": 3}),
+            "distribution": forms.Textarea(attrs={"rows": 2}),
+            "discussion_type": forms.RadioSelect,
+            "patient_informed": forms.RadioSelect,
+        }
+        labels = {"free_text": _("Comment (the proposal lines say what is decided)")}
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,50 +79,29 @@ class DecisionForm(forms.ModelForm):
         self.fields["trial"].queryset = Trial.objects.filter(board=board, active=True)
         self.fields["follow_up_physician"].queryset = centre_users(board.centre)
         self.fields["revision"].initial = self.instance.revision
-        proposals = self.instance.proposals or {}
-        groups = []
-        for key, (label, details) in PROPOSALS.items():
-            self.fields[_name(key)] = forms.BooleanField(
-                label=label, required=False, initial=key in proposals
-            )
-            names = [_name(key)]
-            for detail, (detail_label, choices) in details.items():
-                initial = (proposals.get(key) or {}).get(detail)
-                if (key, detail) in MULTIPLE:
-                    field = forms.MultipleChoiceField(
-                        label=detail_label,
-                        choices=choices,
-                        required=False,
-                        widget=forms.CheckboxSelectMultiple,
-                    )
-                elif choices:
-                    field = forms.ChoiceField(
-                        label=detail_label, choices=[("", "—"), *choices], required=False
-                    )
-                else:
-                    field = forms.CharField(label=detail_label, required=False, max_length=200)
-                field.initial = initial
-                self.fields[_name(key, detail)] = field
-                names.append(_name(key, detail))
-            details_row = Div(
-                *[Div(n, css_class="col-md-6") for n in names[1:]], css_class="row ms-3 proposal-details"
-            )
-            groups.append(
-                Div(
-                    Field(names[0], wrapper_class="fw-bold proposal-toggle"),
-                    details_row,
-                    css_class="proposal mb-1",
-                )
-            )
+        for name in ("discussion_type", "patient_informed"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        if self.instance.pk is None and case.is_urgent:
+            self.fields["discussion_type"].initial = Decision.Discussion.EMERGENCY
         if self.instance.version == 1:
             del self.fields["amendment_reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "revision",
-            Fieldset(_("Proposals (each optional, combine them)"), *groups),
-            Fieldset(_("Decision"), "free_text", "trial", "follow_up_physician"),
+            Fieldset(_("Decision"), "discussion_type", "free_text", "follow_up_physician"),
+            Fieldset(_("Clinical trial"), "trial_proposed", "trial"),
             Fieldset(_("Conformity to the guideline"), "conforms", "deviation_reason", "deviation_text"),
+            Fieldset(
+                _("Patient and distribution"),
+                Div(
+                    Div("patient_informed", css_class="col-md-6"),
+                    Div("patient_informed_by", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "general_practitioner",
+                "distribution",
+            ),
             Fieldset(
                 _("Before validation"),
                 "contradictions_confirmed",
@@ -120,27 +110,21 @@ class DecisionForm(forms.ModelForm):
             ),
         )
 
-    def proposals(self) -> dict:
-        data = self.cleaned_data
-        result = {}
-        for key, (_label, details) in PROPOSALS.items():
-            if not data.get(_name(key)):
-                continue
-            result[key] = {
-                detail: data[_name(key, detail)]
-                for detail in details
-                if data.get(_name(key, detail)) not in (None, "", [])
-            }
-        return result
-
     def clean(self):
         data = super().clean()
         if data.get("conforms") is not False:
             data["deviation_reason"], data["deviation_text"] = "", ""
         elif data.get("deviation_reason") == Decision.Deviation.OTHER and not data.get("deviation_text"):
             self.add_error("deviation_text", _("Say what the other reason is."))
-        self.instance.proposals = self.proposals()
+        if data.get("trial") and data.get("trial_proposed") is False:
+            self.add_error("trial_proposed", _("A trial is chosen: say yes, or clear the trial."))
         return data
+
+
+class NewLineForm(forms.Form):
+    """Which kind of proposal line to add."""
+
+    kind = forms.ChoiceField(label=_("Add a proposal"), choices=[("", "—"), *Kind.choices])
 
 
 def _raw(field, value) -> list[str]:
@@ -162,26 +146,13 @@ def _shown(field, raw: list[str]) -> str:
     return "\n".join(raw).strip() or "—"
 
 
-def _labels() -> dict:
-    """The label of each proposal field, with its proposal's ("Radiotherapy — Site")."""
-    labels = {}
-    for key, (label, details) in PROPOSALS.items():
-        labels[_name(key)] = str(label)
-        for detail, (detail_label, _choices) in details.items():
-            labels[_name(key, detail)] = f"{label} — {detail_label}"
-    return labels
-
-
 def differences(posted, *, saved, case) -> list[dict]:
     """The fields where what the user posted differs from the saved decision `saved` (someone else's
     version), in the order of the form: for each, its label, both versions in words, and the saved
     version's control values (to put it back in the form). Nothing is cleaned or saved."""
     form = DecisionForm(posted, instance=saved, case=case)
-    labels = _labels()
-    proposals = [name for name in form.fields if name in labels]
-    others = [name for name in form.fields if name not in labels and name != "revision"]
     rows = []
-    for name in proposals + others:
+    for name in [name for name in form.fields if name != "revision"]:
         bound = form[name]
         if not bound.field.has_changed(bound.initial, bound.data):
             continue
@@ -189,7 +160,7 @@ def differences(posted, *, saved, case) -> list[dict]:
         rows.append(
             {
                 "name": name,
-                "label": labels.get(name) or str(bound.label),
+                "label": str(bound.label),
                 "theirs": _shown(bound.field, theirs),
                 "yours": _shown(bound.field, yours),
                 "theirs_json": json.dumps(theirs, ensure_ascii=False),

@@ -4,8 +4,8 @@ Two layers, because each covers what the other cannot:
 
 1. **Triggers** (installed by migration 0006, re-installed after every `migrate`) refuse, below the ORM,
    any UPDATE or DELETE of a minute, of a minute's PDF and of a validated decision (PostgreSQL also
-   refuses TRUNCATE of these tables). A draft decision changes freely; validating it is an UPDATE from
-   a draft, allowed.
+   refuses TRUNCATE of these tables), and any INSERT, UPDATE or DELETE of a validated decision's proposal
+   lines. A draft decision changes freely; validating it is an UPDATE from a draft, allowed.
 2. **The chain**: each centre's minutes form one chain, in the order they were validated (amendments
    included). A minute stores its `position` in the chain, the `previous_chain_sha256` of the minute
    before it (64 zeros for the first) and its own `chain_sha256`, the SHA-256 of the UTF-8 bytes of
@@ -309,6 +309,27 @@ BEGIN
 END
 $$""",
     """
+CREATE OR REPLACE FUNCTION rcp_refuse_frozen_line_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    frozen boolean := false;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        frozen := EXISTS (SELECT 1 FROM rcp_decision WHERE id = OLD.decision_id AND status <> 'draft');
+    END IF;
+    IF TG_OP <> 'DELETE' AND NOT frozen THEN
+        frozen := EXISTS (SELECT 1 FROM rcp_decision WHERE id = NEW.decision_id AND status <> 'draft');
+    END IF;
+    IF frozen AND NOT rcp_integrity_maintenance() THEN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = 'rcp integrity: a validated decision''s proposal lines never change (' || TG_OP || ')';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    """
 CREATE OR REPLACE FUNCTION rcp_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT rcp_integrity_maintenance() THEN
@@ -353,33 +374,59 @@ _POSTGRESQL_TRIGGERS = [
         "rcp_decision",
         "BEFORE TRUNCATE ON rcp_decision FOR EACH STATEMENT EXECUTE FUNCTION rcp_refuse_truncate()",
     ),
+    (
+        "rcp_proposalline_frozen",
+        "rcp_proposalline",
+        "BEFORE INSERT OR UPDATE OR DELETE ON rcp_proposalline FOR EACH ROW "
+        "EXECUTE FUNCTION rcp_refuse_frozen_line_change()",
+    ),
 ]
 
 _SQLITE_LET_THROUGH = "NOT EXISTS (SELECT 1 FROM rcp_integrity_maintenance)"
-_SQLITE_TRIGGERS = [
-    (
-        f"{table}_no_{op.lower()}",
-        table,
-        f"BEFORE {op} ON {table} WHEN {_SQLITE_LET_THROUGH} BEGIN "
-        f"SELECT RAISE(ABORT, 'rcp integrity: a minute is never changed nor deleted ({op})'); END",
-    )
-    for table in ("rcp_minute", "rcp_minutepdf")
-    for op in ("UPDATE", "DELETE")
-] + [
-    (
-        f"rcp_decision_validated_no_{op.lower()}",
-        "rcp_decision",
-        f"BEFORE {op} ON rcp_decision WHEN OLD.status <> 'draft' AND {_SQLITE_LET_THROUGH} BEGIN "
-        "SELECT RAISE(ABORT, "
-        f"'rcp integrity: a validated decision is never changed nor deleted ({op})'); END",
-    )
-    for op in ("UPDATE", "DELETE")
-]
+_SQLITE_TRIGGERS = (
+    [
+        (
+            f"{table}_no_{op.lower()}",
+            table,
+            f"BEFORE {op} ON {table} WHEN {_SQLITE_LET_THROUGH} BEGIN "
+            f"SELECT RAISE(ABORT, 'rcp integrity: a minute is never changed nor deleted ({op})'); END",
+        )
+        for table in ("rcp_minute", "rcp_minutepdf")
+        for op in ("UPDATE", "DELETE")
+    ]
+    + [
+        (
+            f"rcp_decision_validated_no_{op.lower()}",
+            "rcp_decision",
+            f"BEFORE {op} ON rcp_decision WHEN OLD.status <> 'draft' AND {_SQLITE_LET_THROUGH} BEGIN "
+            "SELECT RAISE(ABORT, "
+            f"'rcp integrity: a validated decision is never changed nor deleted ({op})'); END",
+        )
+        for op in ("UPDATE", "DELETE")
+    ]
+    + [
+        # A proposal line of a validated decision: neither added, changed, moved nor deleted.
+        (
+            f"rcp_proposalline_frozen_{op.lower()}",
+            "rcp_proposalline",
+            # Built from constants only (the operation and the rows' columns below): no injection.
+            f"BEFORE {op} ON rcp_proposalline WHEN EXISTS (SELECT 1 FROM rcp_decision "  # noqa: S608
+            f"WHERE status <> 'draft' AND id IN ({rows})) AND {_SQLITE_LET_THROUGH} BEGIN "
+            "SELECT RAISE(ABORT, "
+            f"'rcp integrity: the proposal lines of a validated decision never change ({op})'); END",
+        )
+        for op, rows in (
+            ("INSERT", "NEW.decision_id"),
+            ("UPDATE", "OLD.decision_id, NEW.decision_id"),
+            ("DELETE", "OLD.decision_id"),
+        )
+    ]
+)
 
 
 def _triggers(connection):
     """The triggers of the tables that exist: migration 0006 installs them before 0008 creates
-    rcp_minutepdf, which then installs them again."""
+    rcp_minutepdf (and 0010 rcp_proposalline), which then installs them again."""
     with connection.cursor() as cursor:
         tables = set(connection.introspection.table_names(cursor))
     triggers = {"postgresql": _POSTGRESQL_TRIGGERS, "sqlite": _SQLITE_TRIGGERS}.get(connection.vendor, [])
@@ -407,6 +454,7 @@ def uninstall_triggers(connection) -> None:
                 [
                     "DROP FUNCTION IF EXISTS rcp_refuse_minute_change()",
                     "DROP FUNCTION IF EXISTS rcp_refuse_validated_decision_change()",
+                    "DROP FUNCTION IF EXISTS rcp_refuse_frozen_line_change()",
                     "DROP FUNCTION IF EXISTS rcp_refuse_truncate()",
                     "DROP FUNCTION IF EXISTS rcp_integrity_maintenance()",
                 ],

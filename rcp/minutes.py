@@ -16,10 +16,12 @@ from rcp.accounts.models import Specialty
 
 from .conformity import contradictions
 from .pdf import PdfAttachment, render_pdf
-from .proposals import describe
+from .proposals import decision_rows
 
 # 2: each lesion's status and own pain; the corrections to the guideline's tables of the scores shown.
-# 3: the record's part is its summary (patients.summary), as the board saw it: both performance scales
+# 3: the decision's proposal lines (`decision.lines`, their words in `proposals_text` as before) and what
+# the fiche RCP records (type of discussion, trial proposed, patient informed, GP, distribution); the
+# record's part is its summary (patients.summary), as the board saw it: both performance scales
 # (the converted one marked), BMI, ambulatory status, the lesions' observed fields and cord compression,
 # events as data; the referring physician moves from `case` to `patient`, `assessment` becomes `status`.
 # A stored snapshot is never rewritten (its chain hash covers it): `upgrade` reads an older one in the
@@ -28,37 +30,50 @@ SNAPSHOT_FORMAT = 3
 MINUTE_LANGUAGE = "fr"
 
 
-def decision_data(decision, facts=None) -> dict:
-    """The structured decision (embedded as JSON in the minute)."""
-    bma = (decision.proposals or {}).get("bma") or {}
-    dose = (
-        zoledronic_acid((facts or {}).get("creatinine_clearance"))
-        if bma.get("agent") == "zoledronic_acid"
-        else None
-    )
-    return _plain(
-        {
-            "case": decision.case_id,
-            "version": decision.version,
-            "proposals": decision.proposals,
-            "proposals_text": describe(decision.proposals),
-            "free_text": decision.free_text,
-            "trial": decision.trial.name if decision.trial else None,
-            "conforms": decision.conforms,
-            "deviation_reason": decision.deviation_reason,
-            "deviation_reason_label": str(decision.get_deviation_reason_display())
-            if decision.deviation_reason
-            else "",
-            "deviation_text": decision.deviation_text,
-            "follow_up_physician": decision.follow_up_physician.display_name
-            if decision.follow_up_physician
-            else None,
-            "amendment_reason": decision.amendment_reason,
-            "contradictions_confirmed": decision.contradictions_confirmed,
-            "quorum_override": decision.quorum_override,
-            "zoledronic_acid": dose,
-        }
-    )
+def decision_data(decision, facts=None, lesions=()) -> dict:
+    """The structured decision (embedded as JSON in the minute): its proposal lines with their lesions
+    (`lesions`: the record's, for the board's labels), and what the fiche RCP records."""
+    rows = decision_rows(decision, lesions)
+    zoledronic = any(row["kind"] == "bma" and row["details"].get("drug") == "zoledronic_acid" for row in rows)
+    data = {
+        "case": decision.case_id,
+        "version": decision.version,
+        "lines": [
+            {key: row[key] for key in ("kind", "lesions", "lesion_ids", "details", "text")} for row in rows
+        ],
+        "proposals_text": [row["text"] for row in rows],
+        "free_text": decision.free_text,
+        "discussion_type": decision.discussion_type,
+        "discussion_type_label": str(decision.get_discussion_type_display())
+        if decision.discussion_type
+        else "",
+        "trial_proposed": decision.trial_proposed,
+        "trial": decision.trial.name if decision.trial else None,
+        "patient_informed": decision.patient_informed,
+        "patient_informed_label": str(decision.get_patient_informed_display())
+        if decision.patient_informed
+        else "",
+        "patient_informed_by": decision.patient_informed_by,
+        "general_practitioner": decision.general_practitioner,
+        "distribution": [line.strip() for line in decision.distribution.splitlines() if line.strip()],
+        "conforms": decision.conforms,
+        "deviation_reason": decision.deviation_reason,
+        "deviation_reason_label": str(decision.get_deviation_reason_display())
+        if decision.deviation_reason
+        else "",
+        "deviation_text": decision.deviation_text,
+        "follow_up_physician": decision.follow_up_physician.display_name
+        if decision.follow_up_physician
+        else None,
+        "amendment_reason": decision.amendment_reason,
+        "contradictions_confirmed": decision.contradictions_confirmed,
+        "quorum_override": decision.quorum_override,
+        # The dose for the clearance of the record as frozen, beside the dose the line proposes.
+        "zoledronic_acid": zoledronic_acid((facts or {}).get("creatinine_clearance")) if zoledronic else None,
+    }
+    if decision.proposals:
+        data["proposals"] = decision.proposals
+    return _plain(data)
 
 
 def build_snapshot(*, decision, dossier, number, validated_by, validated_at, supersedes=None) -> dict:
@@ -111,8 +126,10 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
                 "presenting_rpps": case.presenting_physician.rpps,
             },
             "skeleton_svg": str(dossier.skeleton),
-            "contradictions": contradictions(decision.proposals, record.findings, record.facts),
-            "decision": decision_data(decision, record.facts),
+            "contradictions": contradictions(
+                decision_rows(decision, record.lesions), record.findings, record.facts
+            ),
+            "decision": decision_data(decision, record.facts, record.lesions),
             "validation": {
                 "number": number,
                 "version": decision.version,

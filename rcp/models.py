@@ -5,16 +5,19 @@ Nothing in `patients` knows about meetings: a case points at a patient, never th
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from patients.choices import Ambulatory, Frankel
 from rcp.accounts.models import Specialty
 from rcp.accounts.permissions import may_chair
 from rcp.accounts.scoping import CentreScopedQuerySet, centre_mismatches
+from rcp.proposals import Kind as ProposalKind
 from scoring.rule_titles import RULE_TITLES
 from scoring.rules import RULE_IDS
 
@@ -514,6 +517,16 @@ class Decision(models.Model):
         TRIAL = "trial_inclusion", _("Inclusion in a clinical trial")
         OTHER = "other", _("Other (say which)")
 
+    class Discussion(models.TextChoices):
+        FIRST = "first", _("First presentation")
+        AGAIN = "again", _("Re-discussion")
+        EMERGENCY = "emergency", _("Emergency")
+
+    class Informed(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        TO_DO = "to_do", _("To do")
+
     case = models.ForeignKey(
         CaseSubmission, verbose_name=_("case"), on_delete=models.PROTECT, related_name="decisions"
     )
@@ -565,6 +578,21 @@ class Decision(models.Model):
         related_name="+",
     )
     validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    # What the French "fiche RCP" records beside the proposals.
+    discussion_type = models.CharField(
+        _("type of discussion"), max_length=12, choices=Discussion.choices, blank=True
+    )
+    trial_proposed = models.BooleanField(_("inclusion in a trial proposed"), null=True, blank=True)
+    patient_informed = models.CharField(
+        _("patient informed"), max_length=6, choices=Informed.choices, blank=True
+    )
+    patient_informed_by = models.CharField(_("informed by (or who will inform)"), max_length=150, blank=True)
+    general_practitioner = models.CharField(
+        _("general practitioner"), max_length=200, blank=True, help_text=_("Name and town, or address.")
+    )
+    distribution = models.TextField(
+        _("distribution list of the minute"), blank=True, help_text=_("One recipient a line.")
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -612,6 +640,64 @@ class Decision(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class ProposalLineQuerySet(models.QuerySet):
+    def _frozen(self) -> bool:
+        return self.exclude(decision__status=Decision.Status.DRAFT).exists()
+
+    def update(self, **kwargs):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision cannot be updated")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision cannot be deleted")
+        return super().delete()
+
+
+class ProposalLine(models.Model):
+    """One proposal of a decision, of one kind (rcp.proposals lists the kinds, their fields and words),
+    linked to the tracked lesions it concerns. Frozen with its decision once validated."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ProposalKind.choices)
+    lesions = models.ManyToManyField(
+        "patients.TrackedLesion", verbose_name=_("lesions concerned"), blank=True, related_name="+"
+    )
+    # Validated by the form of its kind (rcp.proposals.FORMS): plain JSON values.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    history = HistoricalRecords(m2m_fields=[lesions])
+
+    objects = ProposalLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal line")
+        verbose_name_plural = _("proposal lines")
+        ordering = ["decision", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "position"], name="rcp_proposal_line_unique_position")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.position})"
+
+    def save(self, *args, **kwargs):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision never change: amend it")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._frozen():
+            raise ImmutableError("the proposal lines of a validated decision are never deleted")
+        return super().delete(*args, **kwargs)
+
+    def _frozen(self) -> bool:
+        return Decision.objects.filter(pk=self.decision_id).exclude(status=Decision.Status.DRAFT).exists()
 
 
 class MinuteQuerySet(CentreScopedQuerySet):
@@ -813,3 +899,139 @@ class GeneratedDocument(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# --- after the board: what its decisions become -------------------------------------------------------
+
+
+class ActionQuerySet(CentreScopedQuerySet):
+    centre_path = "line__decision__case__patient__centre"
+
+    def open(self):
+        return self.filter(status__in=Action.OPEN)
+
+
+class Action(models.Model):
+    """What a validated proposal line becomes: someone does it by a date. planned → started → done, or
+    cancelled with its reason. An amendment's unchanged lines keep their action (moved onto the new line);
+    rcp.followup says what happens to the others."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        STARTED = "started", _("Started")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class CancelReason(models.TextChoices):
+        PATIENT_REFUSED = "patient_refused", _("Patient refused")
+        WORSENED = "worsened", _("Condition worsened")
+        CONTRAINDICATION = "contraindication", _("Contraindication found")
+        DIED = "died", _("Patient died")
+        SUPERSEDED = "superseded", _("Superseded by an amendment")
+        OTHER = "other", _("Other (say which)")
+
+    OPEN = (Status.PLANNED, Status.STARTED)
+
+    line = models.OneToOneField(
+        ProposalLine, verbose_name=_("proposal line"), on_delete=models.PROTECT, related_name="action"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text=_("Who sees it done: the decision's follow-up physician unless changed."),
+    )
+    target_date = models.DateField(_("target date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    cancel_text = models.CharField(_("details"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["target_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["started", "done"]) | Q(started_on__isnull=False),
+                name="rcp_action_started_has_its_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | (Q(done_on__isnull=False) & Q(done_on__gte=F("started_on"))),
+                name="rcp_action_done_has_its_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (Q(cancelled_on__isnull=False) & ~Q(cancel_reason="")),
+                name="rcp_action_cancelled_has_its_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "status", "target_date"], name="rcp_action_owner_open")]
+
+    def __str__(self):
+        return f"{self.line} — {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class Outcome(models.Model):
+    """How the patient is 3, 6 and 12 months after the board's decision on a case (whatever its amendments:
+    the months count from the meeting). Every item may be unknown, and unknown is never read as no."""
+
+    class Milestone(models.IntegerChoices):
+        THREE = 3, _("3 months")
+        SIX = 6, _("6 months")
+        TWELVE = 12, _("12 months")
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        UNKNOWN = "unknown", _("Unknown")
+
+    case = models.ForeignKey(
+        CaseSubmission, verbose_name=_("case"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    milestone = models.PositiveSmallIntegerField(_("milestone"), choices=Milestone.choices)
+    recorded_on = models.DateField(_("assessed on"))
+    alive = models.CharField(_("alive"), max_length=8, choices=Answer.choices)
+    new_skeletal_event = models.CharField(
+        _("new skeletal-related event"), max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    skeletal_events = models.JSONField(
+        _("which events"),
+        default=list,
+        blank=True,
+        help_text=_("Pathological fracture, cord compression, surgery or radiotherapy to bone."),
+    )
+    frankel = models.CharField(_("Frankel grade"), max_length=2, choices=Frankel.choices, blank=True)
+    pain_nrs = models.PositiveSmallIntegerField(
+        _("bone pain (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    ambulatory_status = models.CharField(
+        _("ambulatory status"), max_length=20, choices=Ambulatory.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["case", "milestone"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "milestone"], name="rcp_outcome_once_per_milestone"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} — {self.get_milestone_display()}"

@@ -4,17 +4,21 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from patients.models import TrackedLesion
 from rcp.accounts.models import Centre
 
-from .accounts.permissions import may_validate, require
+from .accounts.permissions import may_record_decision, may_validate, require
 from .conformity import contradictions
 from .documents import request_minute_pdf
 from .dossier import dossiers
+from .followup import create_actions
 from .integrity import chain_hash, next_link
 from .meetings import MeetingClosed, local_day, local_time
 from .minutes import build_snapshot
-from .models import CaseSubmission, Decision, Meeting, Minute, MinuteCounter
+from .models import CaseSubmission, Decision, Meeting, Minute, MinuteCounter, ProposalLine
+from .proposals import decision_rows, legacy_lines
 
 
 class DraftConflict(Exception):
@@ -50,13 +54,14 @@ def save_draft(*, case, form, user) -> Decision:
 def validation_problems(decision, dossier, quorum) -> dict:
     """{field: message} of what keeps the chair from validating (shown beside the fields)."""
     problems = {}
-    if not decision.proposals and not decision.free_text.strip():
+    rows = decision_rows(decision, dossier.record.lesions)
+    if not rows and not decision.free_text.strip():
         problems["free_text"] = _("Record at least one proposal or the decision in words.")
     if decision.conforms is None:
         problems["conforms"] = _("Say whether the decision follows the guideline.")
     elif decision.conforms is False and not decision.deviation_reason:
         problems["deviation_reason"] = _("Give the reason for not following the guideline.")
-    against = contradictions(decision.proposals, dossier.record.findings, dossier.record.facts)
+    against = contradictions(rows, dossier.record.findings, dossier.record.facts, to_confirm=True)
     if against and not decision.contradictions_confirmed:
         problems["contradictions_confirmed"] = _(
             "The proposal goes against a warning: confirm it, or change it."
@@ -166,26 +171,118 @@ def validate_decision(*, decision, user) -> Minute:
         ),
     )
     request_minute_pdf(minute=minute, user=user)
+    create_actions(decision=decision, user=user)  # each line an action; an amendment's follow (rcp.followup)
     return minute
 
 
 @transaction.atomic
 def amend_decision(*, decision, user) -> Decision:
-    """Start an amendment: a new draft version carrying the validated content; the old one is kept. Only
+    """Start an amendment: a new draft version carrying the validated content, its proposal lines
+    copied (a decision from before the lines gets its JSON proposals as lines); the old one is kept. Only
     who may validate the meeting's decisions amends them."""
     require(may_validate(user, decision.case.meeting))
     latest = Decision.objects.select_for_update().filter(case=decision.case).order_by("-version").first()
     if latest.is_draft:
         return latest
-    return Decision.objects.create(
+    amendment = Decision.objects.create(
         case=decision.case,
         version=latest.version + 1,
-        proposals=latest.proposals,
         free_text=latest.free_text,
         trial=latest.trial,
         conforms=latest.conforms,
         deviation_reason=latest.deviation_reason,
         deviation_text=latest.deviation_text,
         follow_up_physician=latest.follow_up_physician,
+        discussion_type=latest.discussion_type,
+        trial_proposed=latest.trial_proposed,
+        patient_informed=latest.patient_informed,
+        patient_informed_by=latest.patient_informed_by,
+        general_practitioner=latest.general_practitioner,
+        distribution=latest.distribution,
         updated_by=user,
     )
+    lines = list(latest.lines.prefetch_related("lesions"))
+    copies = [
+        ProposalLine(decision=amendment, position=line.position, kind=line.kind, details=line.details)
+        for line in lines
+    ]
+    for position, row in enumerate(legacy_lines(latest.proposals), start=len(lines) + 1):
+        details = dict(row["details"])
+        if row.get("legacy_site"):
+            details["note"] = " — ".join(filter(None, [row["legacy_site"], details.get("note")]))
+        copies.append(ProposalLine(decision=amendment, position=position, kind=row["kind"], details=details))
+    copies = bulk_create_with_history(copies, ProposalLine, default_user=user)
+    Through = ProposalLine.lesions.through
+    Through.objects.bulk_create(
+        Through(proposalline_id=copy.pk, trackedlesion_id=lesion.pk)
+        for copy, line in zip(
+            copies, lines, strict=False
+        )  # the copies of the legacy proposals name no lesion
+        for lesion in line.lesions.all()
+    )
+    return amendment
+
+
+# --- proposal lines -----------------------------------------------------------------------------------
+
+
+def _draft_for_lines(case, user) -> Decision:
+    """The draft whose lines change (created for the first line), its case locked meanwhile: a validated
+    decision's lines never change, a closed meeting's drafts neither (an amendment's do)."""
+    require(may_record_decision(user))
+    CaseSubmission.objects.select_for_update().filter(pk=case.pk).get()
+    meeting = Meeting.objects.get(pk=case.meeting_id)
+    draft = Decision.objects.filter(case=case, status=Decision.Status.DRAFT).first()
+    if draft is None:
+        if Decision.objects.filter(case=case).exists():
+            raise ValidationError(_("This decision is validated: amend it to change its proposals."))
+        if not meeting.is_open:
+            raise MeetingClosed(meeting)
+        draft = Decision.objects.create(case=case, updated_by=user)
+    elif not meeting.is_open and draft.version == 1:
+        raise MeetingClosed(meeting)
+    return draft
+
+
+def _check_lesions(case, ids) -> list[int]:
+    ids = sorted(set(ids or []))
+    if TrackedLesion.objects.filter(pk__in=ids, patient_id=case.patient_id).count() != len(ids):
+        raise ValidationError({"lesions": _("Choose lesions of this patient only.")})
+    return ids
+
+
+def _save_line(line, form, user, case) -> ProposalLine:
+    ids = _check_lesions(case, form.cleaned_data.get("lesions"))
+    line.details = form.details()
+    line._history_user = user
+    line.save()
+    line.lesions.set(ids)
+    return line
+
+
+@transaction.atomic
+def add_proposal_line(*, case, form, user) -> ProposalLine:
+    """Add a proposal line (from a valid form of its kind, rcp.proposals) at the end of the draft of
+    `case`, creating the draft for the first line."""
+    draft = _draft_for_lines(case, user)
+    last = draft.lines.order_by("-position").values_list("position", flat=True).first() or 0
+    return _save_line(ProposalLine(decision=draft, position=last + 1, kind=form.kind), form, user, case)
+
+
+@transaction.atomic
+def update_proposal_line(*, line, form, user) -> ProposalLine:
+    """Change a line of a draft (its kind stays: another kind is another line)."""
+    case = line.decision.case
+    draft = _draft_for_lines(case, user)
+    if line.decision_id != draft.pk or form.kind != line.kind:
+        raise ValidationError(_("This line no longer belongs to the draft."))
+    return _save_line(line, form, user, case)
+
+
+@transaction.atomic
+def remove_proposal_line(*, line, user) -> None:
+    draft = _draft_for_lines(line.decision.case, user)
+    if line.decision_id != draft.pk:
+        raise ValidationError(_("This line no longer belongs to the draft."))
+    line._history_user = user
+    line.delete()

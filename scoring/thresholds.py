@@ -95,6 +95,35 @@ POSTOP_RT_START_DAYS = 15  # start 15 days to 3 weeks after surgery, on healed s
 POSTOP_RT_END_DAYS = 21  # 3 weeks
 POSTOP_RT_REMINDER_DAYS = THREE_MONTHS_DAYS  # reminded for a surgery 0 to 91 days before today (rules.md)
 
+# --- A radiotherapy proposed by the board: what a plausible schedule is (rcp.proposals) -----------------
+# Bounds of plausibility, not advice: the schedules of §3.5.1 (8 Gy × 1 to 30 Gy/10), single fractions of
+# 12 and 16 Gy, the SBRT schedules of §3.5.5 (up to 35 Gy/5, 24 Gy in 1 or 2 fractions), and a
+# conventional 2 Gy a fraction; the total dose and fractions as a recorded course allows (1–80 Gy, 1–40).
+RT_PROPOSAL_DOSE_GY = (1, 80)
+RT_PROPOSAL_FRACTIONS = (1, 40)
+RT_PROPOSAL_DOSE_PER_FRACTION_GY = (1.5, 24)
+
+# --- The target date of an action the board decides (rcp.followup): days after the meeting -------------
+# The board's own working defaults, which the owner of an action changes: no guideline gives a delay for
+# most of these. Radiotherapy within 2 weeks and surgery within 3 (the usual French RCP indicators); an
+# urgent case's actions within 2 days (MSCC: surgery within 24 h, 004 item 1, and corticosteroids at once);
+# a surveillance without a date of its own comes back to the board in 3 months.
+ACTION_TARGET_DAYS = {
+    "radiotherapy": 14,
+    "radionuclide": 28,
+    "surgery": 21,
+    "interventional": 21,
+    "bma": 14,
+    "corticosteroids": 0,
+    "analgesia": 3,
+    "systemic": 14,
+    "exams": 14,
+    "supportive": 14,
+    "surveillance": THREE_MONTHS_DAYS,
+}
+ACTION_TARGET_URGENT_DAYS = 2
+ACTION_TARGET_DEFAULT_DAYS = 14  # a kind not listed above
+
 # --- Stereotactic radiotherapy for oligometastatic disease: §3.5.5 ------------------------------------
 SBRT_BONE_SITES = (1, 3)  # 1 to 3 bone sites
 SBRT_DISEASE_STATUSES = ("stable", "responding")  # "situation carcinologique stabilisée"

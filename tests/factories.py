@@ -236,3 +236,18 @@ def started_meeting(*, centre, chair, deputy, **kwargs):
     for specialty in ("medical_oncology", "radiation_oncology", "orthopaedic_surgery"):
         AttendanceFactory(meeting=meeting, specialty=specialty, guest_name=f"Dr {specialty}")
     return meeting
+
+
+def propose(case, user, kind, *, lesions=(), **fields):
+    """Add a proposal line of `kind` to the draft of `case` as the decision page does: through the form of
+    its kind (fields by name, without the form's prefix) and the service. The form must be valid."""
+    from patients.record import PatientRecord
+    from rcp.proposals import Context, details_form
+    from rcp.services import add_proposal_line
+
+    record = PatientRecord.load(user, case.patient_id)
+    data = {f"line-{name}": value for name, value in fields.items()}
+    data["line-lesions"] = [lesion.pk for lesion in lesions]
+    form = details_form(kind, data, context=Context.of(record))
+    assert form.is_valid(), form.errors
+    return add_proposal_line(case=case, form=form, user=user)

@@ -18,6 +18,7 @@ from tests.factories import (
     ExamFactory,
     LabFactory,
     LesionFactory,
+    propose,
     started_meeting,
 )
 from tests.tasks import run_tasks
@@ -37,12 +38,11 @@ def board_case(centre, chair, clinician, patient):
 
 @pytest.fixture
 def minute(client_for, chair, board_case):
+    [t11] = board_case.patient.tracked_lesions.all()
+    propose(
+        board_case, chair, "radiotherapy", lesions=[t11], intent="analgesic", technique="3d", schedule="8x1"
+    )
     proposal = {
-        "p_radiotherapy": "on",
-        "p_radiotherapy_site": "T11",
-        "p_radiotherapy_scheme": "8x1",
-        "p_bma": "on",
-        "p_bma_agent": "denosumab",
         "conforms": "true",
         "revision": 0,
         "validate": "1",
@@ -77,6 +77,7 @@ def page_kinds(case, minute):
         "meeting dossier PDF": document_url(meeting, "dossier"),
         "presentation": reverse("rcp:present", args=[meeting.pk, 1]),
         "decision": reverse("rcp:decision", args=[case.pk]),
+        "decision line form": reverse("rcp:decision_line_new", args=[case.pk]) + "?kind=radiotherapy",
         "minute PDF": reverse("rcp:minute_pdf", args=[minute.pk]),
         "minute PDF status": reverse("rcp:minute_pdf_status", args=[minute.pk]),
         "meeting minutes PDF page": reverse("rcp:meeting_document", args=[meeting.pk, "minutes"]),

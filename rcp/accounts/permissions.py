@@ -62,6 +62,22 @@ def may_validate(user, meeting) -> bool:
     return user.pk in {meeting.chair_id, meeting.deputy_id} and user.has_perm(VALIDATE)
 
 
+def may_change_action(user, action) -> bool:
+    """Starts, completes, cancels or reschedules an action of the board: its owner, a coordinator (or a
+    chair, who organises too), or the chair or deputy of the meeting that decided it. `action` with its
+    line's decision's case's meeting loaded (get_action_for_user does)."""
+    return (
+        user.pk == action.owner_id
+        or may_organise(user)
+        or may_validate(user, action.line.decision.case.meeting)
+    )
+
+
+def may_record_outcome(user) -> bool:
+    """Records how a patient is 3, 6 or 12 months after a decision: whoever writes the record."""
+    return may_write_records(user)
+
+
 def may_read_access_log(user) -> bool:
     """The privacy officer's: reads, filters and exports the access log of their centre."""
     return user.has_perm(READ_ACCESS_LOG)
@@ -114,6 +130,18 @@ def get_case_for_user(user, pk, *, organise=False, submit=False):
     if submit:
         require(may_record_decision(user))
     return case
+
+
+def get_action_for_user(user, pk, *, change=False):
+    """The action `pk` of a case of the user's centre (else 404), to change when `change` (else 403)."""
+    queryset = apps.get_model("rcp", "Action").objects.visible_to(user)
+    action = get_object_or_404(
+        queryset.select_related("line__decision__case__patient", "line__decision__case__meeting", "owner"),
+        pk=pk,
+    )
+    if change:
+        require(may_change_action(user, action))
+    return action
 
 
 def get_board_for_user(user, pk, *, organise=False):

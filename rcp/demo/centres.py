@@ -101,3 +101,67 @@ AGENDA = [
         "Hypercalcémie et douleurs : prise en charge et traitement anti-résorptif ?",
     ),
 ]
+
+# The board's previous meeting, five weeks ago: its decisions validated through the services (minutes
+# exist), their actions in every status, and a case to present again before next week's meeting.
+PAST_MEETING = {
+    "title": "RCP métastases osseuses",
+    "days_ago": 35,
+    "hour": 14,
+    "place": "Salle de staff, bâtiment B",
+    "chair": "chair",
+    "deputy": "radiotherapist",
+    "present": ["chair", "radiotherapist", "surgeon", "clinician"],
+    "presenting_physician": "clinician",
+    "follow_up_physician": "clinician",
+}
+
+# Each case: hospital id, reason, urgency, question, days submitted before the meeting, and its lines:
+# (kind, lesions as {place}, fields of the kind's form, what became of the action). What became of it:
+# None (planned), ("started", days ago), ("done", days ago), ("cancelled", reason, days ago). A date
+# to present again is given in days from today ("represent_in").
+PAST_AGENDA = [
+    (
+        "DEMO-007",
+        "follow_up",
+        "routine",
+        "Lésions condensantes stables sous alectinib : poursuite du dénosumab ?",
+        6,
+        [
+            ("bma", [], {"action": "continue", "drug": "denosumab", "interval_weeks": "4"}, ("started", 30)),
+            ("exams", [], {"exam": "dental"}, ("done", 21)),
+        ],
+    ),
+    (
+        "DEMO-010",
+        "fracture_risk",
+        "routine",
+        "Tassement L1 douloureux : stabilisation chirurgicale puis radiothérapie ?",
+        9,
+        [
+            (
+                "surgery",
+                [{"site": "vertebra", "vertebral_level": "L1"}],
+                {"procedures": ["decompression", "stabilisation"]},
+                ("cancelled", "worsened", 12),
+            ),
+            (
+                "radiotherapy",
+                [{"site": "vertebra", "vertebral_level": "L1"}],
+                {"intent": "postoperative", "technique": "3d", "schedule": "20x5"},
+                None,
+            ),
+        ],
+    ),
+    (
+        "DEMO-012",
+        "pain",
+        "routine",
+        "Douleur costale après radiothérapie : quel suivi ?",
+        4,
+        [
+            ("analgesia", [], {"who_step": "2"}, ("cancelled", "patient_refused", 28)),
+            ("surveillance", [], {"represent_in": 4}, None),
+        ],
+    ),
+]

@@ -18,9 +18,11 @@ from patients.lesion_links import linked_lesions, outcome_of
 from patients.prefill import known, prefill
 from patients.record import PatientRecord
 from patients.services import link_treated_lesions
+from rcp import followup, meetings, services
 from rcp.accounts.models import Centre, User
 from rcp.accounts.roles import sync_role_groups
-from rcp.models import Board, CaseSubmission, Meeting, Trial
+from rcp.models import Action, Board, CaseSubmission, Meeting, Trial
+from rcp.proposals import Context, details_form
 from scoring import registry
 
 from . import centres as data
@@ -52,6 +54,7 @@ def load() -> Loaded:
             created += _patient(patient, centres[name], users[physician])
             total += 1
     _board(centres[data.BOARD_CENTRE], users)
+    _past_meeting(centres[data.BOARD_CENTRE], users)
     return Loaded(created=created, existing=total - created)
 
 
@@ -254,3 +257,83 @@ def _scores(patient, physician):
             continue  # incomplete: left for the clinician
         result = score.compute(**inputs)
         m.ScoreAssessment.objects.record(result, patient=patient, lesion=lesion, user=physician)
+
+
+def _past_meeting(centre, users):
+    """The board's previous meeting, created once: agenda, attendance, decisions validated by the chair,
+    then what became of their actions, all through the services a clinician's pages use."""
+    board = Board.objects.get(centre=centre)
+    if board.meetings.filter(status=Meeting.Status.CLOSED).exists():
+        return
+    spec = data.PAST_MEETING
+    chair, presenter = users[spec["chair"]], users[spec["presenting_physician"]]
+    starts = timezone.localtime().replace(hour=spec["hour"], minute=0, second=0, microsecond=0)
+    meeting = Meeting.objects.create(
+        board=board,
+        title=spec["title"],
+        starts_at=starts - timedelta(days=spec["days_ago"]),
+        place=spec["place"],
+        chair=chair,
+        deputy=users[spec["deputy"]],
+        expected_specialties=data.MEETING["expected_specialties"],
+    )
+    meetings.start_meeting(meeting=meeting, user=chair)
+    meetings.set_attendance(meeting=meeting, present=[users[name] for name in spec["present"]], user=chair)
+    for position, (hospital_id, reason, urgency, question, days_before, lines) in enumerate(
+        data.PAST_AGENDA, start=1
+    ):
+        case = CaseSubmission.objects.create(
+            patient=m.Patient.objects.get(centre=centre, hospital_id=hospital_id),
+            meeting=meeting,
+            question=question,
+            reason=reason,
+            urgency=urgency,
+            presenting_physician=presenter,
+            submitted_by=presenter,
+            position=position,
+            status=CaseSubmission.Status.SCHEDULED,
+        )
+        CaseSubmission.objects.filter(pk=case.pk).update(
+            submitted_at=meeting.starts_at - timedelta(days=days_before)
+        )
+        record = PatientRecord.load(chair, case.patient_id)
+        lesions = list(case.patient.tracked_lesions.all())
+        for kind, places, fields, _then in lines:
+            fields = dict(fields)
+            if "represent_in" in fields:
+                fields["represent_on"] = timezone.localdate() + timedelta(days=fields.pop("represent_in"))
+            chosen = [
+                lesion.pk
+                for lesion in lesions
+                if any(all(getattr(lesion, key) == value for key, value in place.items()) for place in places)
+            ]
+            form = details_form(
+                kind,
+                {**{f"line-{name}": value for name, value in fields.items()}, "line-lesions": chosen},
+                context=Context.of(record),
+            )
+            if not form.is_valid():
+                raise ValueError(f"demo line {hospital_id} {kind}: {form.errors.as_json()}")
+            services.add_proposal_line(case=case, form=form, user=chair)
+        draft = case.decisions.get()
+        draft.conforms = True
+        draft.contradictions_confirmed = True  # the board confirms, as a chair would on the page
+        draft.follow_up_physician = users[spec["follow_up_physician"]]
+        draft.discussion_type = "first"
+        draft.save()
+        services.validate_decision(decision=draft, user=chair)
+        actions = Action.objects.filter(line__decision=draft).order_by("line__position")
+        for action, (_kind, _places, _fields, fate) in zip(actions, lines, strict=True):
+            _carry_out(action, fate, presenter)
+    meetings.close_meeting(meeting=meeting, user=chair, outcomes={})
+
+
+def _carry_out(action, fate, user):
+    if fate is None:
+        return
+    if fate[0] == "started":
+        followup.start_action(action=action, user=user, started_on=ago(fate[1]))
+    elif fate[0] == "done":
+        followup.complete_action(action=action, user=user, done_on=ago(fate[1]))
+    else:
+        followup.cancel_action(action=action, user=user, reason=fate[1], cancelled_on=ago(fate[2]))

@@ -134,17 +134,21 @@ class CarePlanEntry:
 
 
 def care_plan_entries(snapshot: dict) -> list[CarePlanEntry]:
-    """The care plan of a minute: one entry per proposal, by kind (TREATMENT_TYPES). Today's snapshots carry
-    `decision.proposals`, a dict keyed by kind, and `decision.proposals_text`, its lines in French."""
+    """The care plan of a minute: one entry per proposal, by kind (TREATMENT_TYPES). Since snapshot format 3
+    the decision carries its proposal lines (`decision.lines`, each with its kind and its words); an older
+    snapshot carries `decision.proposals`, a dict keyed by kind, and `decision.proposals_text`, its lines
+    in French."""
     decision = snapshot.get("decision") or {}
+    if "lines" in decision:
+        return [_entry_of_line(line) for line in decision["lines"]]
     proposals = decision.get("proposals") or {}
     entries = []
     if isinstance(proposals, dict):
-        # proposals_text follows rcp.proposals.PROPOSALS' order, one line per key present, so the i-th line
-        # is the i-th key of that order found in the dict.
-        from ..proposals import PROPOSALS
+        # proposals_text follows the order of the proposals before lines existed, one line per key present,
+        # so the i-th line is the i-th key of that order found in the dict.
+        from ..proposals import LEGACY_ORDER
 
-        present = [key for key in PROPOSALS if key in proposals]
+        present = [key for key in LEGACY_ORDER if key in proposals]
         texts = list(decision.get("proposals_text") or [])
         words = dict(zip(present, texts, strict=False)) if len(texts) == len(present) else {}
         for key in present:
@@ -152,12 +156,26 @@ def care_plan_entries(snapshot: dict) -> list[CarePlanEntry]:
     return entries
 
 
+# The kinds of the proposal lines (rcp.proposals.Kind) named as above.
+LINE_KINDS = {"radionuclide": "metabolic_radiotherapy", "supportive": "supportive_care"}
+
+
+def _entry_of_line(line: dict) -> CarePlanEntry:
+    kind = LINE_KINDS.get(line["kind"], line["kind"])
+    label = line.get("text") or KIND_LABELS.get(kind, kind)
+    if kind in EXAM_KINDS:
+        return CarePlanEntry(kind, label, "exam")
+    if kind in SURVEILLANCE_KINDS:
+        return CarePlanEntry(kind, label, "surveillance")
+    return CarePlanEntry(kind, label, "procedure", TREATMENT_TYPES.get(kind))
+
+
 def _entries_of(kind: str, details: dict, words: str) -> list[CarePlanEntry]:
     label = words or KIND_LABELS.get(kind, kind)
     if kind in EXAM_KINDS:
-        from ..proposals import EXAMS
+        from ..proposals import LEGACY_EXAMS
 
-        names = dict(EXAMS)
+        names = dict(LEGACY_EXAMS)
         which = details.get("which") or []
         text = details.get("text") or ""
         if not which:

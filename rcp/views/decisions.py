@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +17,6 @@ from ..accounts.permissions import (
     may_validate,
     require,
 )
-from ..conformity import contradictions
 from ..decision_forms import DecisionForm, differences
 from ..dossier import dossiers
 from ..integrity import log_altered, verify_minute, verify_minutes
@@ -34,6 +32,7 @@ from ..services import (
 )
 from ._common import refuse_when_closed
 from .documents import _minute_status, altered
+from .proposals import lines_context
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,19 +125,26 @@ def decision_edit(request, pk):
     # Only the whole page needs the dossier: an autosave (htmx) has answered above with its fragment.
     [dossier] = dossiers(request.user, [case])
     quorum = case.meeting.quorum()
-    proposals = form.instance.proposals if form is not None else {}
-    if form is not None:
-        form.fields["p_bma_agent"].help_text = _zoledronic_help(dossier.record.zoledronic_acid)
+    if form is not None and decision.pk is None and dossier.previous_cases and not case.is_urgent:
+        form.fields["discussion_type"].initial = Decision.Discussion.AGAIN
+    can_record = may_record_decision(request.user)
+    lines = lines_context(
+        case=case,
+        decision=form.instance if form is not None else None,
+        record=dossier.record,
+        editable=can_record and not draft_locked,
+        present=present,
+    )
     context = {
+        **lines,
         "case": case,
         "dossier": dossier,
         "form": form,
         "decision": decision,
         "validated": validated,
         "quorum": quorum,
-        "contradictions": contradictions(proposals, dossier.record.findings, dossier.record.facts),
         "can_validate": may_validate(request.user, case.meeting),
-        "can_record": may_record_decision(request.user),
+        "can_record": can_record,
         "present": present,
         "conflict": conflict,
         "draft_locked": draft_locked,
@@ -156,20 +162,6 @@ def _validated(request, minute, present):
         % {"number": minute.number, "version": minute.version},
     )
     return redirect(f"{request.path}{'?present=' + present if present else ''}")
-
-
-def _zoledronic_help(dose) -> str:
-    """The help of the zoledronic acid choice: the dose of the record (PatientRecord.zoledronic_acid)."""
-    if dose is None:
-        return _("No creatinine clearance in the record: the zoledronic acid dose cannot be computed.")
-    if dose["dose_mg"] is None:
-        return _("Clearance %(clearance)s mL/min: zoledronic acid is not recommended; prefer denosumab.") % {
-            "clearance": number_format(dose["clearance_ml_min"], 1)
-        }
-    return _("Clearance %(clearance)s mL/min: zoledronic acid %(dose)s mg every 4 weeks (product label).") % {
-        "clearance": number_format(dose["clearance_ml_min"], 1),
-        "dose": number_format(dose["dose_mg"], 1),
-    }
 
 
 def _save_draft(request, case, form):

@@ -25,8 +25,10 @@ from ..accounts.permissions import (
 )
 from ..boards import centre_board
 from ..dossier import dossiers
+from ..followup import closing_actions, today
 from ..models import Attendance, CaseSubmission, Meeting
 from ._common import add_service_errors, agenda_cases, attendance_of, form_page, refuse_when_closed
+from .followup import suggestions_of
 
 MEETINGS_PER_PAGE = 20
 
@@ -123,7 +125,13 @@ def meeting_close(request, pk):
         else:
             messages.success(request, _("Meeting closed."))
             return redirect(meeting)
-    context = {"meeting": meeting, "form": form, "next_meeting": meetings.next_meeting(meeting)}
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "next_meeting": meetings.next_meeting(meeting),
+        "decided": closing_actions(meeting),
+        "today": today(),
+    }
     return render(request, "rcp/meeting_close.html", context, status=400 if form.errors else 200)
 
 
@@ -148,6 +156,7 @@ def meeting_detail(request, pk):
         "can_organise": may_organise(request.user),
         "can_submit": may_submit(request.user),
         "can_write": may_write_records(request.user),  # the completeness links lead to the record's forms
+        "suggestions": suggestions_of(meeting, request.user),
     }
     return render(request, "rcp/meeting_detail.html", context)
 

@@ -50,7 +50,7 @@ def test_the_conformity_answer_survives_save_reload_autosave_and_validation(logi
     page = login(chair)
     page.goto(decision_url(case))
     yes = page.locator("input[name=conforms][value=true]")
-    page.locator("input[name=p_surveillance]").check()
+    page.locator("textarea[name=free_text]").fill("Surveillance.")
     yes.check()
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.locator(".messages")).to_contain_text("Brouillon enregistré.")

@@ -17,7 +17,18 @@ from patients import models as m
 from rcp.accounts.admin import CentreScopedAdminMixin
 from rcp.accounts.models import AccessLog, Centre, User
 from rcp.accounts.scoping import centre_path
-from rcp.models import Attendance, Board, CaseSubmission, Decision, Meeting, Minute, Trial
+from rcp.models import (
+    Action,
+    Attendance,
+    Board,
+    CaseSubmission,
+    Decision,
+    Meeting,
+    Minute,
+    Outcome,
+    ProposalLine,
+    Trial,
+)
 from tests.factories import (
     AssessmentFactory,
     AttendanceFactory,
@@ -49,15 +60,10 @@ def centre_rows(centre, user) -> dict:
     meeting = MeetingFactory(board=board, chair=user)
     trial = Trial.objects.create(board=board, name="STEREO-OS")
     case = CaseFactory(patient=patient, meeting=meeting, presenting_physician=user)
-    decision = Decision.objects.create(
-        case=case,
-        status="validated",
-        validated_by=user,
-        validated_at=timezone.now(),
-        conforms=True,
-        trial=trial,
-        follow_up_physician=user,
-    )
+    decision = Decision.objects.create(case=case, conforms=True, trial=trial, follow_up_physician=user)
+    line = ProposalLine.objects.create(decision=decision, position=1, kind="surveillance")
+    decision.status, decision.validated_by, decision.validated_at = "validated", user, timezone.now()
+    decision.save()
     minute = Minute.objects.create(
         decision=decision,
         number=f"RCP-{centre.pk:03d}",
@@ -97,6 +103,11 @@ def centre_rows(centre, user) -> dict:
         Trial: trial,
         Decision: decision,
         Minute: minute,
+        ProposalLine: line,
+        Action: Action.objects.create(line=line, owner=user, target_date=date(2026, 1, 1)),
+        Outcome: Outcome.objects.create(
+            case=case, milestone=3, recorded_on=date(2026, 1, 1), alive="unknown", recorded_by=user
+        ),
         AccessLog: AccessLog.objects.create(
             user=user,
             username=user.username,

@@ -89,9 +89,10 @@ def test_closing_page_lists_only_cases_without_a_validated_decision_urgent_first
     draft_for(talked, chair)
     client = client_for(coordinator)
     client.get(close_url(meeting))  # session and permissions warmed up
-    # session, user, groups' permissions, meeting, undecided cases with their patients, next meeting;
-    # the same with 5 cases or 25.
-    with django_assert_max_num_queries(8):
+    # session, user, groups' permissions, meeting, undecided cases with their patients, next meeting, the
+    # actions of the decided cases (with their lines' lesions when there are some); the same with 5 cases
+    # or 25.
+    with django_assert_max_num_queries(9):
         response = client.get(close_url(meeting))
     assert response.status_code == 200
     form = response.context["form"]
@@ -112,7 +113,7 @@ def test_closing_page_costs_the_same_queries_with_many_cases(
         case_on(meeting, position=position)
     client = client_for(coordinator)
     client.get(close_url(meeting))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(close_url(meeting)).status_code == 200
 
 

@@ -21,13 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PROPOSAL = {
-    "p_radiotherapy": "on",
-    "p_radiotherapy_site": "T11",
-    "p_radiotherapy_scheme": "8x1",
-    "free_text": "Radiothérapie antalgique.",
-    "conforms": "true",
-}
+PROPOSAL = {"free_text": "Radiothérapie antalgique.", "conforms": "true"}
 
 
 @pytest.fixture
@@ -107,7 +101,7 @@ def test_a_conflicting_autosave_shows_their_version_beside_what_was_typed(client
     assert "Texte du président" in html and "Texte de l’adjoint" in html  # theirs beside mine
     assert 'name="keep_mine" value="2"' in html  # save mine over their revision
     assert 'data-use-theirs="free_text" data-values="[&quot;Texte du président&quot;]"' in html
-    assert "p_radiotherapy" not in html  # only the fields that differ
+    assert 'data-use-theirs="conforms"' not in html  # only the fields that differ
     draft.refresh_from_db()
     assert draft.free_text == "Texte du président" and draft.revision == 2
 

@@ -25,13 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PROPOSAL = {
-    "p_radiotherapy": "on",
-    "p_radiotherapy_site": "T11",
-    "p_radiotherapy_scheme": "8x1",
-    "free_text": "Radiothérapie antalgique.",
-    "conforms": "true",
-}
+PROPOSAL = {"free_text": "Radiothérapie antalgique.", "conforms": "true"}
 
 
 @pytest.fixture

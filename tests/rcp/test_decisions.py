@@ -32,6 +32,7 @@ from tests.factories import (
     LesionFactory,
     PrimaryTumourFactory,
     UserFactory,
+    propose,
     started_meeting,
 )
 from tests.tasks import meeting_pdf, minute_pdf, run_tasks
@@ -39,14 +40,22 @@ from tests.tasks import meeting_pdf, minute_pdf, run_tasks
 pytestmark = pytest.mark.django_db
 
 PROPOSAL = {
-    "p_radiotherapy": "on",
-    "p_radiotherapy_site": "T11",
-    "p_radiotherapy_scheme": "8x1",
-    "p_bma": "on",
-    "p_bma_agent": "denosumab",
     "free_text": "Radiothérapie antalgique puis dénosumab.",
     "conforms": "true",
+    "discussion_type": "first",
+    "trial_proposed": "false",
+    "patient_informed": "to_do",
+    "patient_informed_by": "Dr Référent",
+    "general_practitioner": "Dr Généraliste, Lyon",
+    "distribution": "Dr Généraliste\nDr Référent",
 }
+
+
+def propose_rt_and_denosumab(case, user):
+    """The lines of PROPOSAL's text: 8 Gy in 1 fraction on T11, denosumab every 4 weeks."""
+    [t11] = case.patient.tracked_lesions.all()
+    propose(case, user, "radiotherapy", lesions=[t11], intent="analgesic", technique="3d", schedule="8x1")
+    propose(case, user, "bma", action="start", drug="denosumab", interval_weeks="4")
 
 
 @pytest.fixture
@@ -78,6 +87,7 @@ def validate(client, case, data=PROPOSAL, revision=0):
 
 
 def test_chair_validates_and_the_minute_reads_back(client_for, chair, case):
+    propose_rt_and_denosumab(case, chair)
     response = validate(client_for(chair), case)
     assert response.status_code == 302
     minute = Minute.objects.get()
@@ -99,8 +109,13 @@ def test_chair_validates_and_the_minute_reads_back(client_for, chair, case):
         "RCP os",
         "Quorum atteint",
         "Oncologie radiothérapie",
-        "Radiothérapie : T11 ; 8 Gy × 1",
-        "Dénosumab",
+        "Radiothérapie — T11 : 8 Gy en 1 fraction ; Conformationnelle 3D ; Antalgique",
+        "Traitement anti-résorptif : Débuter ; Dénosumab ; 120 mg ; toutes les 4 semaines",
+        "Type de discussion : Première présentation",
+        "Inclusion dans un essai clinique proposée : non",
+        "Patient informé de la proposition : à faire (par Dr Référent)",
+        "Médecin traitant : Dr Généraliste, Lyon",
+        "Diffusion du compte rendu : Dr Généraliste ; Dr Référent",
         "Conformité au référentiel : oui",
         chair.display_name,
         minute.number,
@@ -118,10 +133,16 @@ def test_chair_validates_and_the_minute_reads_back(client_for, chair, case):
     assert 'pdfaid:conformance="B"' in raw_xmp or "<pdfaid:conformance>B</pdfaid:conformance>" in raw_xmp
     attached = json.loads(reader.attachments["decision.json"][0])
     assert attached == minute.snapshot["decision"]
-    assert attached["proposals"] == {
-        "radiotherapy": {"site": "T11", "scheme": "8x1"},
-        "bma": {"agent": "denosumab"},
-    }
+    [t11] = case.patient.tracked_lesions.all()
+    assert [(line["kind"], line["lesion_ids"], line["details"]) for line in attached["lines"]] == [
+        (
+            "radiotherapy",
+            [t11.pk],
+            {"intent": "analgesic", "technique": "3d", "schedule": "8x1", "dose_gy": 8, "fractions": 1},
+        ),
+        ("bma", [], {"action": "start", "drug": "denosumab", "dose_mg": 120, "interval_weeks": 4}),
+    ]
+    assert "proposals" not in attached  # the JSON of the decisions recorded before lines existed
 
 
 def test_pdftotext_reads_the_minute(client_for, chair, case, tmp_path):
@@ -197,7 +218,9 @@ def test_a_deviation_needs_its_reason(client_for, chair, case):
 def test_a_proposal_against_a_warning_asks_for_confirmation(client_for, chair, case):
     case.patient.clinicalassessments.update(life_expectancy_months=Decimal("1"))
     client = client_for(chair)
-    surgery = {**PROPOSAL, "p_surgery": "on", "p_surgery_type": "decompression"}
+    [t11] = case.patient.tracked_lesions.all()
+    propose(case, chair, "surgery", lesions=[t11], procedures=["decompression", "stabilisation"])
+    surgery = PROPOSAL
     response = validate(client, case, surgery)
     assert "contradictions_confirmed" in response.context["form"].errors
     assert "6 weeks" in " ".join(response.context["contradictions"]) or "6 semaines" in " ".join(
@@ -212,10 +235,12 @@ def test_a_proposal_against_a_warning_asks_for_confirmation(client_for, chair, c
 def test_calcium_supplements_with_hypercalcaemia_ask_for_confirmation_and_the_minute_names_each_lesion(
     client_for, chair, case
 ):
-    case.patient.labresults.update(calcium=Decimal("2.90"), albumin=Decimal("40"))
     LesionObservation.objects.filter(exam__patient=case.patient).update(bilsky="3")
     client = client_for(chair)
-    supplements = {**PROPOSAL, "p_bma_supplements": "calcium_vitamin_d"}
+    # A line written before the hypercalcaemia was known (the form now refuses calcium with it).
+    propose(case, chair, "bma", action="start", drug="denosumab", interval_weeks="4", calcium_vitamin_d="on")
+    case.patient.labresults.update(calcium=Decimal("2.90"), albumin=Decimal("40"))
+    supplements = PROPOSAL
     response = validate(client, case, supplements)
     assert "contradictions_confirmed" in response.context["form"].errors
     assert any("2,90 mmol/L" in item for item in response.context["contradictions"])
@@ -231,10 +256,8 @@ def test_calcium_supplements_with_hypercalcaemia_ask_for_confirmation_and_the_mi
         f for f in snapshot["findings"] if f["rule"] == "BILSKY-HIGH"
     ).items()
     assert all("lesion" in f for f in snapshot["findings"])
-    assert snapshot["decision"]["proposals"]["bma"] == {
-        "agent": "denosumab",
-        "supplements": "calcium_vitamin_d",
-    }
+    [line] = snapshot["decision"]["lines"]
+    assert line["details"]["calcium_vitamin_d"] is True and line["details"]["drug"] == "denosumab"
     assert '<strong class="finding-lesion">[T11]</strong>' in render_minutes_html([snapshot])
 
 
@@ -303,19 +326,35 @@ def test_admin_cannot_change_or_delete_validated_decisions_and_minutes(admin_cli
 
 def test_an_amendment_is_a_new_version_and_the_old_one_is_kept(client_for, chair, case):
     client = client_for(chair)
+    propose_rt_and_denosumab(case, chair)
     validate(client, case)
     first = Minute.objects.get()
     client.post(reverse("rcp:decision_amend", args=[first.decision.pk]))
     draft = Decision.objects.get(status="draft")
-    assert draft.version == 2 and draft.proposals == first.decision.proposals
-    response = validate(client, case, {**PROPOSAL, "p_bma_agent": "zoledronic_acid"}, revision=draft.revision)
+    copied = [
+        (line.kind, line.details, [lesion.pk for lesion in line.lesions.all()]) for line in draft.lines.all()
+    ]
+    kept = [
+        (line.kind, line.details, [lesion.pk for lesion in line.lesions.all()])
+        for line in first.decision.lines.all()
+    ]
+    assert draft.version == 2 and copied == kept and len(copied) == 2
+    bma = draft.lines.get(kind="bma")
+    client.post(reverse("rcp:decision_line_remove", args=[case.pk, bma.pk]))
+    propose(case, chair, "bma", action="start", drug="zoledronic_acid", interval_weeks="12")
+    response = validate(client, case, PROPOSAL, revision=draft.revision)
     assert "amendment_reason" in response.context["form"].errors
     validate(
         client,
         case,
-        {**PROPOSAL, "p_bma_agent": "zoledronic_acid", "amendment_reason": "Erreur de saisie"},
+        {**PROPOSAL, "amendment_reason": "Erreur de saisie"},
         revision=Decision.objects.get(status="draft").revision,
     )
+    assert [line["kind"] for line in Minute.objects.get(version=2).snapshot["decision"]["lines"]] == [
+        "radiotherapy",
+        "bma",
+    ]
+    assert Minute.objects.get(version=1).decision.lines.get(kind="bma").details["drug"] == "denosumab"
     second = Minute.objects.get(version=2)
     assert second.number == first.number
     assert second.snapshot["supersedes"] == {"number": first.number, "version": 1}
@@ -479,14 +518,22 @@ def test_unknown_user_cannot_validate(case):
 def test_zoledronic_acid_gets_its_dose_for_the_current_clearance(client_for, chair, case):
     # Creatinine 80 µmol/L, 70 kg, woman born in 1958: Cockcroft–Gault about 66 mL/min → 4 mg.
     client = client_for(chair)
-    page = client.get(url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "zoledronic acid 4.0 mg every 4 weeks" in page
-    validate(client, case, {**PROPOSAL, "p_bma_agent": "zoledronic_acid"})
+    page = client.get(
+        reverse("rcp:decision_line_new", args=[case.pk]), {"kind": "bma"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "zoledronic acid 4.0 mg (product label)" in page
+    line = propose(case, chair, "bma", action="start", drug="zoledronic_acid", interval_weeks="4")
+    assert line.details["dose_mg"] == 4.0  # left empty: the dose computed for the clearance
+    validate(client, case)
     dose = Minute.objects.get().snapshot["decision"]["zoledronic_acid"]
     assert dose["dose_mg"] == 4.0 and dose["clearance_ml_min"] > 60
 
 
 def test_renal_failure_says_zoledronic_acid_is_not_recommended(client_for, chair, case):
     case.patient.labresults.update(creatinine=Decimal("300"))
-    page = client_for(chair).get(url(case), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = (
+        client_for(chair)
+        .get(reverse("rcp:decision_line_new", args=[case.pk]), {"kind": "bma"}, HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     assert "zoledronic acid is not recommended; prefer denosumab" in page

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from patients import models as m
 from rcp.accounts.models import User
@@ -44,7 +45,7 @@ def test_demo_data_is_idempotent_and_covers_the_scenarios():
     assert m.Treatment.objects.filter(bone_agent="zoledronic_acid").exists()
     from rcp.models import CaseSubmission, Meeting
 
-    assert Meeting.objects.count() == 1 and CaseSubmission.objects.count() == 6
+    assert Meeting.objects.count() == 2 and CaseSubmission.objects.count() == 9
     several_vertebrae = (
         m.Patient.objects.filter(imagingexams__lesions__lesion__site="vertebra")
         .annotate(n=Count("imagingexams__lesions"))
@@ -85,3 +86,19 @@ def test_every_demo_record_passes_model_validation():
     ):
         for obj in model.objects.all():
             obj.full_clean()
+
+
+def test_the_demo_past_meeting_has_minutes_actions_in_every_status_and_a_case_to_present_again():
+    from rcp.followup import agenda_suggestions
+    from rcp.models import Action, Meeting, Minute
+
+    call_command("demo_data")
+    call_command("demo_data")
+    past = Meeting.objects.get(status="closed")
+    assert Minute.objects.filter(decision__case__meeting=past).count() == 3
+    statuses = set(Action.objects.values_list("status", flat=True))
+    assert statuses == {"planned", "started", "done", "cancelled"}
+    assert Action.objects.filter(status="planned", target_date__lt=timezone.localdate()).exists()  # overdue
+    upcoming = Meeting.objects.get(status="planned")
+    suggested = {s.patient.hospital_id for s in agenda_suggestions(upcoming)}
+    assert suggested == {"DEMO-010", "DEMO-012"}  # worsened; surveillance due before the meeting

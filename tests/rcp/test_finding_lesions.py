@@ -59,12 +59,12 @@ def test_the_lesion_is_named_beside_its_finding_in_the_dossier_pdf_and_the_minut
     client.post(
         reverse("rcp:decision", args=[case.pk]),
         {
-            "p_radiotherapy": "on",
-            "p_radiotherapy_site": "T11",
-            "p_radiotherapy_scheme": "8x1",
             "conforms": "true",
-        }
-        | {"free_text": "RT.", "revision": 0, "validate": "1", "contradictions_confirmed": "on"},
+            "free_text": "RT.",
+            "revision": 0,
+            "validate": "1",
+            "contradictions_confirmed": "on",
+        },
     )
     minute = Minute.objects.get()
     [finding] = [f for f in minute.snapshot["findings"] if f["rule"] == "BILSKY-HIGH"]

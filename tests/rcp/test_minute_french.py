@@ -1,6 +1,6 @@
 """The minute is a French document, whatever the chair's language: decimal commas in every number,
 sources named in French, site labels that agree in gender; the decision form's dose help follows the
-reader's language."""
+reader's language (in the form of a bone-modifying agent's line)."""
 
 import io
 import re
@@ -19,6 +19,7 @@ from tests.factories import (
     LesionFactory,
     PrimaryTumourFactory,
     TreatmentFactory,
+    propose,
     started_meeting,
 )
 from tests.tasks import minute_pdf
@@ -49,17 +50,12 @@ def case(centre, chair, deputy):
 
 
 def validate(client, case):
-    data = {
-        "p_bma": "on",
-        "p_bma_agent": "zoledronic_acid",
-        "conforms": "true",
-        "validate": "1",
-        "revision": 0,
-    }
+    data = {"conforms": "true", "validate": "1", "revision": 0}
     return client.post(reverse("rcp:decision", args=[case.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_the_minute_pdf_is_french_with_decimal_commas_and_agreeing_site_labels(client_for, chair, case):
+    propose(case, chair, "bma", action="start", drug="zoledronic_acid", interval_weeks="4")
     assert validate(client_for(chair), case).status_code == 302
     pdf = PdfReader(io.BytesIO(minute_pdf(Minute.objects.get())))
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
@@ -73,21 +69,22 @@ def test_the_minute_pdf_is_french_with_decimal_commas_and_agreeing_site_labels(c
         "Fémur gauche — diaphyse",
     ):
         assert expected in text, expected
-    assert re.search(
-        r"Acide zolédronique : \d,\d mg toutes les 4 semaines, pour une clairance de \d+,\d mL/min", text
-    )
+    assert re.search(r"Acide zolédronique ; \d(,\d)? mg ; toutes les 4 semaines", text)
+    assert re.search(r"Dose d’acide zolédronique selon la clairance de \d+,\d mL/min", text)
     assert not re.search(r"\d\.\d+ ?(mg|mL/min|mmol/L|Gy|mois)\b", text)
 
 
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("fr", r"Clairance \d+,\d mL/min : acide zolédronique \d,\d mg toutes les 4 semaines"),
-        ("en", r"Clearance \d+\.\d mL/min: zoledronic acid \d\.\d mg every 4 weeks"),
+        ("fr", r"Clairance \d+,\d mL/min : acide zolédronique \d,\d mg \(RCP du produit\)"),
+        ("en", r"Clearance \d+\.\d mL/min: zoledronic acid \d\.\d mg \(product label\)"),
     ],
 )
 def test_the_zoledronic_acid_dose_help_follows_the_readers_language(
     client_for, chair, case, language, expected
 ):
-    page = client_for(chair).get(reverse("rcp:decision", args=[case.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    page = client_for(chair).get(
+        reverse("rcp:decision_line_new", args=[case.pk]), {"kind": "bma"}, HTTP_ACCEPT_LANGUAGE=language
+    )
     assert re.search(expected, page.content.decode())

@@ -61,13 +61,7 @@ FR = {
 }
 HEADING_EN = "Corrections to the guideline's tables</h3>"
 HEADING_FR = "Corrections des tableaux du référentiel"
-PROPOSAL = {
-    "p_radiotherapy": "on",
-    "p_radiotherapy_site": "T11",
-    "p_radiotherapy_scheme": "8x1",
-    "free_text": "Radiothérapie antalgique.",
-    "conforms": "true",
-}
+PROPOSAL = {"free_text": "Radiothérapie antalgique.", "conforms": "true"}
 
 
 @pytest.fixture
