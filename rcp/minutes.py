@@ -258,28 +258,49 @@ def draft_snapshot(*, decision, dossier, previous=None) -> dict:
     )
 
 
-def render_minute(snapshot: dict) -> bytes:
-    """The PDF/A-3b minute of one decision, from its snapshot only, with the decision as JSON inside."""
+def cda_filename(number, version) -> str:
+    """The Fiche RCP's file name, embedded in the PDF, downloaded and stored alike."""
+    return f"{number}-v{version}-frcp.xml"
+
+
+def render_minute(snapshot: dict, *, cda: bytes | None = None) -> bytes:
+    """The PDF/A-3b minute of one decision, from its snapshot only, with the decision as JSON inside and,
+    when given, its Fiche RCP (`cda`: rcp.interop.frcp.frcp_cda of the same snapshot) as a second
+    associated file. Its relationship is "Alternative" (ISO 32000-2, 14.13.2: an alternative
+    representation of the content): the CDA is the same minute, structured, narrative included; the JSON
+    stays "Data", what the decision table shows is derived from."""
     html = render_minutes_html([snapshot])
     decision_json = json.dumps(snapshot["decision"], ensure_ascii=False, sort_keys=True, indent=2).encode()
     patient = snapshot["patient"]
+    validation = snapshot["validation"]
+    attachments = [
+        PdfAttachment(
+            filename="decision.json",
+            content=decision_json,
+            description="Décision structurée de la RCP",
+            mime_type="application/json",
+            relationship="Data",
+        )
+    ]
+    if cda is not None:
+        attachments.append(
+            PdfAttachment(
+                filename=cda_filename(validation["number"], validation["version"]),
+                content=cda,
+                description="Fiche RCP, CDA R2 (CI-SIS CANCER-FRCP 2022.01)",
+                mime_type="text/xml",
+                relationship="Alternative",
+            )
+        )
     return render_pdf(
         html,
-        title=f"Compte rendu de RCP {snapshot['validation']['number']} v{snapshot['validation']['version']}",
+        title=f"Compte rendu de RCP {validation['number']} v{validation['version']}",
         author=snapshot["centre"]["name"],
         subject=f"{patient['family_name']} {patient['given_names']} ({patient['hospital_id']})",
         keywords=["RCP", "compte rendu", "métastases osseuses"],
         lang=MINUTE_LANGUAGE,
         pdfa=True,
-        attachments=[
-            PdfAttachment(
-                filename="decision.json",
-                content=decision_json,
-                description="Décision structurée de la RCP",
-                mime_type="application/json",
-                relationship="Data",
-            )
-        ],
+        attachments=attachments,
     )
 
 

@@ -135,6 +135,18 @@ def config_for(minute, settings=None) -> FrcpConfig:
     )
 
 
+def minute_cda_bytes(minute) -> bytes:
+    """The Fiche RCP of a minute as archived: the CDA the worker stored beside its PDF (rcp/documents.py),
+    else (not rendered yet, or rendered before the CDA was stored) made from its snapshot now. Check the
+    minute first (rcp.integrity.verify_minutes); load it with select_related("rendered")."""
+    from ..integrity import rendered_pdf
+
+    rendered = rendered_pdf(minute)
+    if rendered is not None and rendered.cda is not None:
+        return bytes(rendered.cda)
+    return frcp_cda(minute.snapshot, config=config_for(minute))
+
+
 # --- the care plan ------------------------------------------------------------------------------------
 
 
