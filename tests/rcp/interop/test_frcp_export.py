@@ -117,21 +117,55 @@ def test_export_since_a_day_keeps_the_minutes_validated_from_then(meeting, chair
     assert [p.name for p in tmp_path.iterdir()] == [f"{recent.number}.xml"]
 
 
-def test_the_demo_s_validated_minutes_all_export(tmp_path):
-    """The demo's past meeting has its decisions validated: a fresh demo has documents to export, each
-    valid against the CDA R2 schema, one file per minute number."""
+def test_every_minute_of_the_demo_exports_valid_with_its_care_plan_coded(tmp_path):
+    """The demo's past meeting validated three minutes: once the worker has rendered them, the export
+    writes each (the CDA stored with its PDF), valid against the CDA R2 schema, every bound code in its
+    value set, and each proposal line of the demo in the care plan: a treatment coded, an exam or a
+    surveillance as such."""
     from lxml import etree
 
-    from rcp.models import Minute
-    from tests.rcp.interop.test_frcp import SCHEMA
+    from rcp.interop.frcp import care_plan_entries
+    from rcp.models import MinutePdf
+    from tests.rcp.interop.test_frcp import SCHEMA, out_of_value_sets, parse
+    from tests.tasks import run_tasks
 
     call_command("demo_data", stdout=StringIO())
-    numbers = set(Minute.objects.values_list("number", flat=True))
+    run_tasks()
+    minutes = list(Minute.objects.select_related("rendered").order_by("number"))
+    assert len(minutes) == 3
+    assert all(minute.rendered.cda for minute in minutes)
 
     call_command("export_frcp", str(tmp_path), stdout=StringIO())
 
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA), etree.XMLParser(no_network=True)))
     files = sorted(tmp_path.iterdir())
-    assert len(numbers) >= 3
-    assert {f.name for f in files} == {f"{number}.xml" for number in numbers}
-    assert [f.name for f in files if not schema.validate(etree.parse(str(f)))] == []
+    assert [f.name for f in files] == [f"{minute.number}.xml" for minute in minutes]
+    for minute, path in zip(minutes, files, strict=True):
+        data = path.read_bytes()
+        assert data == bytes(MinutePdf.objects.get(minute=minute).cda)
+        assert schema.validate(etree.ElementTree(parse(data))), schema.error_log
+        assert out_of_value_sets(parse(data)) == []
+    entries = [entry for minute in minutes for entry in care_plan_entries(minute.snapshot)]
+    kinds = {line["kind"] for minute in minutes for line in minute.snapshot["decision"]["lines"]}
+    assert kinds == {"bma", "exams", "surgery", "radiotherapy", "analgesia", "surveillance"}
+    assert len(entries) == sum(len(minute.snapshot["decision"]["lines"]) for minute in minutes)
+    assert [(e.kind, e.mood) for e in entries if e.mood == "procedure" and e.code is None] == []
+    assert {e.kind: e.mood for e in entries if e.mood != "procedure"} == {
+        "exams": "exam",
+        "surveillance": "surveillance",
+    }
+
+
+def test_every_kind_of_proposal_line_has_its_place_in_the_care_plan():
+    """A treatment coded in JDV_TypeTraitement_FRCP_CISIS, except a systemic treatment (its class,
+    chemotherapy or targeted or immunotherapy, is not recorded: unknown); an exam or a surveillance as
+    such."""
+    from rcp.interop.frcp import care_plan_entries
+    from rcp.proposals import Kind
+
+    snapshot = {"decision": {"lines": [{"kind": kind, "text": str(label)} for kind, label in Kind.choices]}}
+    entries = {entry.kind: entry for entry in care_plan_entries(snapshot)}
+
+    assert len(entries) == len(Kind.choices)
+    assert [kind for kind, e in entries.items() if e.mood == "procedure" and e.code is None] == ["systemic"]
+    assert entries["exams"].mood == "exam" and entries["surveillance"].mood == "surveillance"
