@@ -113,8 +113,7 @@ class PatientRecord:
 
     def score_row(self, score, lesion=None) -> "ScoreRow":
         saved = self.latest_scores.get((score.slug, lesion.pk if lesion else None))
-        stale = saved is not None and is_stale(saved, prefill(score.slug, self, lesion))
-        return ScoreRow(score, saved, lesion, stale)
+        return ScoreRow(score, saved, lesion, record=self)
 
     @cached_property
     def facts(self) -> dict:
@@ -174,7 +173,15 @@ class ScoreRow:
     score: object
     latest: object = None
     lesion: object = None
-    stale: bool = False
+    record: object = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def stale(self) -> bool:
+        """Whether the record now gives another result, worked out when asked: it prefills the score
+        again, and a page that shows no score (the meeting's agenda) never asks."""
+        if self.latest is None or self.record is None:
+            return False
+        return is_stale(self.latest, prefill(self.score.slug, self.record, self.lesion))
 
 
 def is_stale(assessment, prefilled) -> bool:
