@@ -24,6 +24,9 @@ from .proposals import decision_rows
 # record's part is its summary (patients.summary), as the board saw it: both performance scales
 # (the converted one marked), BMI, ambulatory status, the lesions' observed fields and cord compression,
 # events as data; the referring physician moves from `case` to `patient`, `assessment` becomes `status`.
+# Format 3 later also carries the codes beside their words (sex, ICD-O-3, ICD-10, T/N/M), the labs as
+# measured, each score's item points, and each treatment's category, details and lesions (for the FHIR
+# export, rcp/interop/fhir.py): keys added, none changed; a reader takes their absence as "not frozen".
 # A stored snapshot is never rewritten (its chain hash covers it): `upgrade` reads an older one in the
 # current shape, without what it did not freeze, so a validated minute renders what it always showed.
 SNAPSHOT_FORMAT = 3
