@@ -1,5 +1,7 @@
 """The PDFs made off the request by the worker (`manage.py db_worker`, README "Workers"): each minute's,
-rendered after its validation committed, and a meeting's minutes or dossier, asked for by a user.
+rendered after its validation committed, and a meeting's minutes or dossier, asked for by a user. A
+minute's render makes its Fiche RCP (CDA R2, rcp/interop/frcp.py) from the same snapshot, embeds it in
+the PDF/A-3 and stores it with its SHA-256 in the same insert-only MinutePdf row.
 
 Each PDF asked for is a `GeneratedDocument` row, and a task of the database backend (django-tasks-db)
 enqueued in the same transaction: a committed minute always has its render waiting, and a request that
@@ -117,10 +119,15 @@ def _claim(document_id, task_id, worker_id):
         return document
 
 
-def render_minute_document(document) -> bytes:
+def render_minute_document(document) -> tuple[bytes, bytes]:
+    """The minute's PDF and its Fiche RCP (CDA), both from its snapshot: the CDA is made first (the same
+    bytes for the same snapshot), then embedded in the PDF, and stored beside it (`_store`)."""
+    from .interop.frcp import config_for, frcp_cda
     from .minutes import render_minute
 
-    return render_minute(document.minute.snapshot)
+    minute = document.minute
+    cda = frcp_cda(minute.snapshot, config=config_for(minute))
+    return render_minute(minute.snapshot, cda=cda), cda
 
 
 def render_meeting_minutes_document(document) -> bytes:
@@ -172,6 +179,7 @@ def render_meeting_dossier_document(document) -> bytes:
     )
 
 
+# Each renders the PDF of one kind: its bytes, or (PDF, CDA) for a minute.
 RENDERERS = {
     Kind.MINUTE: render_minute_document,
     Kind.MEETING_MINUTES: render_meeting_minutes_document,
@@ -179,7 +187,7 @@ RENDERERS = {
 }
 
 
-def _store(document, pdf: bytes) -> None:
+def _store(document, pdf: bytes, cda: bytes | None = None) -> None:
     with transaction.atomic():
         current = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
         if str(current.task_id) != str(document.task_id):  # superseded meanwhile (the sweeper)
@@ -189,7 +197,11 @@ def _store(document, pdf: bytes) -> None:
             try:
                 with transaction.atomic():
                     MinutePdf.objects.create(
-                        minute_id=document.minute_id, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
+                        minute_id=document.minute_id,
+                        pdf=pdf,
+                        sha256=hashlib.sha256(pdf).hexdigest(),
+                        cda=cda,
+                        cda_sha256=hashlib.sha256(cda).hexdigest() if cda is not None else "",
                     )
             except IntegrityError:  # rendered already: that PDF stays, this one is dropped
                 logger.warning("Minute %s already had its PDF; this render is dropped", document.minute_id)
@@ -235,16 +247,20 @@ def produce_document(context, document_id):
         return "nothing to do"
     started = time.perf_counter()
     try:
-        pdf = RENDERERS[document.kind](document)
+        rendered = RENDERERS[document.kind](document)
     except Exception as error:
         _failed(document, error)
         raise
-    _store(document, pdf)
+    pdf, cda = rendered if isinstance(rendered, tuple) else (rendered, None)
+    _store(document, pdf, cda)
     seconds = time.perf_counter() - started
     logger.info(
         "Document %s (%s) rendered in %.2f s, %d bytes", document.pk, document.kind, seconds, len(pdf)
     )
-    return {"seconds": round(seconds, 3), "bytes": len(pdf)}
+    result = {"seconds": round(seconds, 3), "bytes": len(pdf)}
+    if cda is not None:
+        result["cda_bytes"] = len(cda)
+    return result
 
 
 # --- the sweeper -----------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ Two layers, because each covers what the other cannot:
    SHA-256. What this does not catch: whoever drops the triggers and rewrites a worker-rendered PDF
    together with its own SHA-256; the snapshot it was rendered from, chained, still says what the
    minute holds (the PDF embeds the decision as JSON, to compare).
+4. **The Fiche RCP (CDA)**, made by the worker from the snapshot with the PDF, embedded in it and stored
+   in the same MinutePdf row with its own SHA-256 (`cda`, `cda_sha256`), checked like the PDF. A row
+   rendered before the CDA was stored has neither (its CDA is made from the snapshot when asked).
 
 Who owns the database can drop the triggers; then the chain and the hash show what changed.
 `integrity_maintenance()` lets one transaction through the triggers: `flush` uses it (it deletes
@@ -116,12 +119,13 @@ def next_link(centre_id) -> tuple[int, str]:
 
 # --- verification ------------------------------------------------------------------------------------
 
-PDF, CONTENT, PREVIOUS, NEXT = "pdf", "content", "previous", "next"
+PDF, CDA, CONTENT, PREVIOUS, NEXT = "pdf", "cda", "content", "previous", "next"
 
 
 def _problem_labels():
     return {
         PDF: _("the PDF no longer matches its SHA-256"),
+        CDA: _("the Fiche RCP (CDA) no longer matches its SHA-256"),
         CONTENT: _(
             "the minute no longer matches its chain hash (its number, version, data or SHA-256 rewritten)"
         ),
@@ -173,15 +177,26 @@ def pdf_intact(minute) -> bool:
     return not bytes(minute.pdf) and (rendered is None or _sha256(rendered.pdf) == rendered.sha256)
 
 
+def cda_intact(minute) -> bool:
+    """The Fiche RCP stored with the minute's PDF matches the SHA-256 stored with it; true while there is
+    none (not rendered yet, or rendered before the CDA was stored: both columns empty)."""
+    rendered = rendered_pdf(minute)
+    if rendered is None or (rendered.cda is None and not rendered.cda_sha256):
+        return True
+    return rendered.cda is not None and _sha256(rendered.cda) == rendered.cda_sha256
+
+
 def check(minute, *, previous_chain, next_previous=None) -> Verdict:
     """Check one minute, without a query if loaded with its MinutePdf (select_related("rendered")): its
-    PDF against its SHA-256 (`pdf_intact`), its content against its chain hash, its link to the minute
-    before it (`previous_chain`: that minute's chain hash, GENESIS for the first, None when it is
-    missing) and, if given, the link from the minute after it (`next_previous`: that minute's
-    previous_chain_sha256; None when there is none yet, or not to check it)."""
+    PDF and its CDA against their SHA-256 (`pdf_intact`, `cda_intact`), its content against its chain
+    hash, its link to the minute before it (`previous_chain`: that minute's chain hash, GENESIS for the
+    first, None when it is missing) and, if given, the link from the minute after it (`next_previous`:
+    that minute's previous_chain_sha256; None when there is none yet, or not to check it)."""
     problems = []
     if not pdf_intact(minute):
         problems.append(PDF)
+    if not cda_intact(minute):
+        problems.append(CDA)
     if minute_chain_hash(minute) != minute.chain_sha256:
         problems.append(CONTENT)
     if previous_chain is None or previous_chain != minute.previous_chain_sha256:

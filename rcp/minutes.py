@@ -24,7 +24,12 @@ from .proposals import decision_rows
 # record's part is its summary (patients.summary), as the board saw it: both performance scales
 # (the converted one marked), BMI, ambulatory status, the lesions' observed fields and cord compression,
 # events as data; the referring physician moves from `case` to `patient`, `assessment` becomes `status`.
-# Format 3 later also carries the codes beside their words (sex, ICD-O-3, ICD-10, T/N/M), the labs as
+# Format 3 also freezes what the Fiche RCP CDA (rcp/interop) needs and the minute does not print: each
+# professional named (chair, validating user, presenting and referring physicians, attendees) with family
+# and given names apart, RPPS and specialty code (`professionals`, and in each participant); the
+# centre's IPP OID and the board's national identifiers (`board`), so that a re-export never reads them
+# live. A format-3 snapshot stored before these keys has none of them: the readers say unknown.
+# It also carries the codes beside their words (sex, ICD-O-3, ICD-10, T/N/M), the labs as
 # measured, each score's item points, and each treatment's category, details and lesions (for the FHIR
 # export, rcp/interop/fhir.py): keys added, none changed; a reader takes their absence as "not frozen".
 # A stored snapshot is never rewritten (its chain hash covers it): `upgrade` reads an older one in the
@@ -79,6 +84,35 @@ def decision_data(decision, facts=None, lesions=()) -> dict:
     return _plain(data)
 
 
+def professional(user) -> dict | None:
+    """A professional as the Fiche RCP names them: the printed name, family and given names apart, RPPS
+    and specialty code (blank: unknown). None for no one."""
+    if user is None:
+        return None
+    return {
+        "name": user.display_name,
+        "family_name": user.last_name,
+        "given_name": user.first_name,
+        "rpps": user.rpps,
+        "specialty": user.specialty,
+    }
+
+
+def _participant(attendance, specialties) -> dict:
+    """An attendee: a user (names, RPPS) or a guest named by hand (the name only), with the specialty they
+    sat for at this meeting (which counts in the quorum)."""
+    user = attendance.user if attendance.user_id else None
+    return {
+        "name": attendance.name,
+        "specialty": attendance.specialty,
+        "specialty_label": str(specialties.get(attendance.specialty, "")),
+        "guest": user is None,
+        "family_name": user.last_name if user else "",
+        "given_name": user.first_name if user else "",
+        "rpps": user.rpps if user else "",
+    }
+
+
 def build_snapshot(*, decision, dossier, number, validated_by, validated_at, supersedes=None) -> dict:
     """Everything the minute prints, frozen (French labels: the minute is a French medical document): the
     dossier's summary of the record exactly as the board is shown it (CaseDossier.summary), and the
@@ -92,13 +126,25 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
         case, record = dossier.case, dossier.record
         meeting = case.meeting
         patient = record.patient
-        attendances = [a for a in meeting.attendances.all() if a.present]
+        attendances = [a for a in meeting.attendances.select_related("user") if a.present]
+        board = meeting.board
         quorum = meeting.board.quorum([a.specialty for a in attendances])
         specialties = dict(Specialty.choices)
         snapshot = {
             "format": SNAPSHOT_FORMAT,
             **dossier.summary,
-            "centre": {"name": patient.centre.name, "finess": patient.centre.finess},
+            "centre": {
+                "name": patient.centre.name,
+                "finess": patient.centre.finess,
+                "ipp_oid": patient.centre.ipp_oid,
+            },
+            # The board's national identifiers as they were at validation (the Fiche RCP's encounter).
+            "board": {
+                "name": board.name,
+                "rrc_id": board.rrc_id,
+                "rcp_manager_id": board.rcp_manager_id,
+                "rcp_id": board.rcp_id,
+            },
             "meeting": {
                 "title": meeting.title,
                 "starts_at": timezone.localtime(meeting.starts_at),
@@ -106,14 +152,15 @@ def build_snapshot(*, decision, dossier, number, validated_by, validated_at, sup
                 "chair": meeting.chair.display_name,
                 "chair_specialty": str(specialties.get(meeting.chair.specialty, "")),
             },
-            "participants": [
-                {
-                    "name": a.name,
-                    "specialty": a.specialty,
-                    "specialty_label": str(specialties.get(a.specialty, "")),
-                }
-                for a in attendances
-            ],
+            "participants": [_participant(a, specialties) for a in attendances],
+            # Who the minute names, as the Fiche RCP names them. The meeting names no coordinator of its
+            # own: the chair is the board's coordinator for the session (rcp/interop/snapshot.py).
+            "professionals": {
+                "chair": professional(meeting.chair),
+                "validator": professional(validated_by),
+                "presenting": professional(case.presenting_physician),
+                "referring": professional(patient.referring_physician),
+            },
             "quorum": {
                 "ok": quorum.ok,
                 "present": [str(specialties.get(code, code)) for code in quorum.present],
@@ -214,28 +261,49 @@ def draft_snapshot(*, decision, dossier, previous=None) -> dict:
     )
 
 
-def render_minute(snapshot: dict) -> bytes:
-    """The PDF/A-3b minute of one decision, from its snapshot only, with the decision as JSON inside."""
+def cda_filename(number, version) -> str:
+    """The Fiche RCP's file name, embedded in the PDF, downloaded and stored alike."""
+    return f"{number}-v{version}-frcp.xml"
+
+
+def render_minute(snapshot: dict, *, cda: bytes | None = None) -> bytes:
+    """The PDF/A-3b minute of one decision, from its snapshot only, with the decision as JSON inside and,
+    when given, its Fiche RCP (`cda`: rcp.interop.frcp.frcp_cda of the same snapshot) as a second
+    associated file. Its relationship is "Alternative" (ISO 32000-2, 14.13.2: an alternative
+    representation of the content): the CDA is the same minute, structured, narrative included; the JSON
+    stays "Data", what the decision table shows is derived from."""
     html = render_minutes_html([snapshot])
     decision_json = json.dumps(snapshot["decision"], ensure_ascii=False, sort_keys=True, indent=2).encode()
     patient = snapshot["patient"]
+    validation = snapshot["validation"]
+    attachments = [
+        PdfAttachment(
+            filename="decision.json",
+            content=decision_json,
+            description="Décision structurée de la RCP",
+            mime_type="application/json",
+            relationship="Data",
+        )
+    ]
+    if cda is not None:
+        attachments.append(
+            PdfAttachment(
+                filename=cda_filename(validation["number"], validation["version"]),
+                content=cda,
+                description="Fiche RCP, CDA R2 (CI-SIS CANCER-FRCP 2022.01)",
+                mime_type="text/xml",
+                relationship="Alternative",
+            )
+        )
     return render_pdf(
         html,
-        title=f"Compte rendu de RCP {snapshot['validation']['number']} v{snapshot['validation']['version']}",
+        title=f"Compte rendu de RCP {validation['number']} v{validation['version']}",
         author=snapshot["centre"]["name"],
         subject=f"{patient['family_name']} {patient['given_names']} ({patient['hospital_id']})",
         keywords=["RCP", "compte rendu", "métastases osseuses"],
         lang=MINUTE_LANGUAGE,
         pdfa=True,
-        attachments=[
-            PdfAttachment(
-                filename="decision.json",
-                content=decision_json,
-                description="Décision structurée de la RCP",
-                mime_type="application/json",
-                relationship="Data",
-            )
-        ],
+        attachments=attachments,
     )
 
 

@@ -794,15 +794,19 @@ class MinutePdfQuerySet(CentreScopedQuerySet):
 
 
 class MinutePdf(models.Model):
-    """The PDF of a minute, rendered by the worker after the minute was committed (rcp/documents.py).
+    """The PDF of a minute, rendered by the worker after the minute was committed (rcp/documents.py), and
+    the minute's Fiche RCP (CDA R2) made from the same snapshot at the same time, embedded in the PDF.
     Insert only, as the minute: one per minute (its primary key), never changed nor deleted (triggers,
-    rcp/integrity.py). The minutes numbered before the worker existed have theirs copied here too."""
+    rcp/integrity.py). The minutes numbered before the worker existed have theirs copied here too; those
+    rendered before the CDA was stored have none (their CDA is made from the snapshot when asked)."""
 
     minute = models.OneToOneField(
         Minute, verbose_name=_("minute"), on_delete=models.PROTECT, primary_key=True, related_name="rendered"
     )
     pdf = models.BinaryField(_("PDF"))
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    cda = models.BinaryField(_("Fiche RCP (CDA)"), null=True, blank=True)
+    cda_sha256 = models.CharField(_("SHA-256 of the Fiche RCP (CDA)"), max_length=64, blank=True, default="")
     rendered_at = models.DateTimeField(_("rendered"), default=timezone.now)
 
     objects = MinutePdfQuerySet.as_manager()

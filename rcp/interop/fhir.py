@@ -43,6 +43,7 @@ from .codes import (
     ins_root,
 )
 from .frcp import LINE_KINDS, TREATMENT_TYPES, care_plan_entries
+from .frcp import config_for as frcp_config_for
 from .snapshot import MinuteSnapshot, Person, RecordPart
 
 # The project's canonical base: the names of its code systems and extensions (README, "FHIR").
@@ -105,13 +106,10 @@ class MinutePdf:
 
 
 def config_for(minute, settings=None) -> FhirConfig:
-    from django.conf import settings as django_settings
-
-    settings = settings or django_settings
-    return FhirConfig(
-        ipp_oid=minute.decision.case.meeting.board.centre.ipp_oid,
-        ins_test=getattr(settings, "RCP_INS_TEST", True),
-    )
+    """The Fiche RCP's configuration of the minute (rcp.interop.frcp.config_for): the IPP OID its snapshot
+    froze, else the centre's live one."""
+    cda = frcp_config_for(minute, settings)
+    return FhirConfig(ipp_oid=cda.ipp_oid, ins_test=cda.ins_test)
 
 
 # --- building blocks ----------------------------------------------------------------------------------

@@ -112,18 +112,43 @@ class FrcpConfig:
 
 
 def config_for(minute, settings=None) -> FrcpConfig:
-    """The configuration of a minute's board and centre (read at export: identifiers, not clinical data)."""
+    """The configuration of a minute's board and centre: the identifiers its snapshot froze at validation
+    (a re-export never depends on their values today), or for a snapshot that did not freeze them, the
+    board's and centre's live ones (queries unless loaded with decision__case__meeting__board__centre).
+    Whether INS are test ones is the deployment's (settings.RCP_INS_TEST)."""
     from django.conf import settings as django_settings
 
     settings = settings or django_settings
+    ins_test = getattr(settings, "RCP_INS_TEST", True)
+    doc = MinuteSnapshot(minute.snapshot)
+    if doc.frozen_ids:
+        return FrcpConfig(
+            ipp_oid=doc.ipp_oid or "",
+            rrc_id=doc.rrc_id or "",
+            rcp_manager_id=doc.rcp_manager_id or "",
+            rcp_id=doc.rcp_id or "",
+            ins_test=ins_test,
+        )
     board = minute.decision.case.meeting.board
     return FrcpConfig(
         ipp_oid=board.centre.ipp_oid,
         rrc_id=board.rrc_id,
         rcp_manager_id=board.rcp_manager_id,
         rcp_id=board.rcp_id,
-        ins_test=getattr(settings, "RCP_INS_TEST", True),
+        ins_test=ins_test,
     )
+
+
+def minute_cda_bytes(minute) -> bytes:
+    """The Fiche RCP of a minute as archived: the CDA the worker stored beside its PDF (rcp/documents.py),
+    else (not rendered yet, or rendered before the CDA was stored) made from its snapshot now. Check the
+    minute first (rcp.integrity.verify_minutes); load it with select_related("rendered")."""
+    from ..integrity import rendered_pdf
+
+    rendered = rendered_pdf(minute)
+    if rendered is not None and rendered.cda is not None:
+        return bytes(rendered.cda)
+    return frcp_cda(minute.snapshot, config=config_for(minute))
 
 
 # --- the care plan ------------------------------------------------------------------------------------
@@ -574,12 +599,19 @@ def _function(code: str, system: str, text: str):
 def _participants(root, doc: MinuteSnapshot):
     when = doc.meeting_at
     _participant(
-        root, "RESP", _free_function("Président de séance (coordonnateur de la RCP)"), doc.chair, when
+        root, "RESP", _free_function("Président de séance (coordonnateur de la RCP)"), doc.coordinator, when
     )
     _participant(root, "REFB", _free_function("Médecin demandeur (médecin référent)"), doc.referring, when)
     _participant(root, "PRF", _free_function("Médecin présentant le dossier"), doc.presenting, when)
-    # The general practitioner: required by the model, not recorded by the application.
-    _participant(root, "INF", _function("PCP", "2.16.840.1.113883.5.88", "Médecin traitant"), None, None)
+    # The general practitioner, as the decision records them (name and town, typed by hand: no RPPS).
+    gp = doc.general_practitioner
+    _participant(
+        root,
+        "INF",
+        _function("PCP", "2.16.840.1.113883.5.88", "Médecin traitant"),
+        gp,
+        when if gp.name else None,
+    )
     for person in doc.participants:
         # An attendee with a specialty counts in the board's quorum (rcp.models.Board.quorum).
         if person.specialty:

@@ -66,6 +66,18 @@ class Person:
         self.given = given or None
 
 
+def _person(frozen: dict | None) -> "Person":
+    """A professional frozen in full (rcp.minutes.professional, or a participant); None: no one."""
+    frozen = frozen or {}
+    return Person(
+        frozen.get("name"),
+        rpps=frozen.get("rpps"),
+        specialty=frozen.get("specialty"),
+        family=frozen.get("family_name"),
+        given=frozen.get("given_name"),
+    )
+
+
 class RecordPart:
     """The record's part of a snapshot, or a live summary of the record (patients.summary, which a
     snapshot freezes): the patient's identity and primary tumour, with their codes."""
@@ -169,6 +181,33 @@ class MinuteSnapshot(RecordPart):
         self.referring = Person(referring, rpps=case.get("referring_rpps"))
 
         self.decision = snapshot.get("decision") or {}
+        # The GP, as the decision records them (a name and a town or address, typed by hand): no RPPS.
+        self.general_practitioner = Person(self.decision.get("general_practitioner"))
+
+        # What format 3 freezes for the Fiche RCP (rcp.minutes.build_snapshot): each professional in full,
+        # the board's national identifiers and the centre's IPP OID. Without them (an older snapshot),
+        # what is above stands, and `frozen_ids` is False: the caller reads the identifiers live.
+        people = snapshot.get("professionals") or {}
+        for attribute, key in (
+            ("chair", "chair"),
+            ("validator", "validator"),
+            ("presenting", "presenting"),
+            ("referring", "referring"),
+        ):
+            if key in people:
+                setattr(self, attribute, _person(people[key]))
+        if any("guest" in p for p in snapshot.get("participants") or []):
+            self.participants = [_person(p) for p in snapshot["participants"]]
+        # The meeting names no coordinator of its own (rcp.models.Meeting): its chair coordinates the
+        # session, and is the Fiche RCP's RESP.
+        self.coordinator = self.chair
+        board = snapshot.get("board")
+        self.frozen_ids = board is not None
+        board = board or {}
+        self.rrc_id = board.get("rrc_id") or None
+        self.rcp_manager_id = board.get("rcp_manager_id") or None
+        self.rcp_id = board.get("rcp_id") or None
+        self.ipp_oid = centre.get("ipp_oid") or None
 
 
 def _tnm(tumour: dict) -> tuple[str | None, str | None, str | None]:

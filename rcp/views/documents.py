@@ -19,8 +19,8 @@ from ..accounts.audit import Kind, log_access, log_accesses
 from ..accounts.permissions import get_document_for_user, get_meeting_for_user, get_minute_for_user
 from ..integrity import log_altered, rendered_pdf, verify_minute, verify_minutes
 from ..interop import fhir
-from ..interop.frcp import config_for, frcp_cda
-from ..minutes import MINUTE_LANGUAGE
+from ..interop.frcp import minute_cda_bytes
+from ..minutes import MINUTE_LANGUAGE, cda_filename
 from ..models import GeneratedDocument, Minute
 
 KINDS = {
@@ -159,9 +159,14 @@ def meeting_document_pdf(request, pk, kind, document_pk):
 
 
 def minute_cda(request, pk):
-    """The Fiche RCP of a minute (CDA R2, CANCER-FRCP 2022.01), made from its frozen snapshot."""
-    # Its board and centre hold the identifiers of the document; its PDF is not needed.
-    minute = get_minute_for_user(request.user, pk, related=("decision__case__meeting__board__centre",))
+    """The Fiche RCP of a minute (CDA R2, CANCER-FRCP 2022.01): the one the worker stored beside its PDF
+    (and embedded in it), else, not rendered yet or rendered before the CDA was stored, made from its
+    frozen snapshot (the same bytes the worker makes)."""
+    # Its board and centre hold the identifiers of a snapshot that did not freeze them; the check reads
+    # the stored PDF and CDA (rcp.integrity.check).
+    minute = get_minute_for_user(
+        request.user, pk, related=("decision__case__meeting__board__centre", "rendered")
+    )
     log_access(
         request,
         Kind.DOWNLOAD,
@@ -171,10 +176,8 @@ def minute_cda(request, pk):
     verdict = verify_minute(minute)
     if not verdict.ok:
         return altered(request, [verdict], where=request.path)
-    response = HttpResponse(
-        frcp_cda(minute.snapshot, config=config_for(minute)), content_type="application/xml"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{minute.number}-v{minute.version}-frcp.xml"'
+    response = HttpResponse(minute_cda_bytes(minute), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{cda_filename(minute.number, minute.version)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

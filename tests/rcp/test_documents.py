@@ -46,11 +46,11 @@ def renders(monkeypatch):
     real = minutes.render_minute
     calls = []
 
-    def render(snapshot):
+    def render(snapshot, **kwargs):
         calls.append(snapshot["validation"]["number"])
         if len(calls) <= render.failures:
             raise OSError("font cache locked")
-        return real(snapshot)
+        return real(snapshot, **kwargs)
 
     render.failures = 0
     calls_holder = type("Renders", (), {})()

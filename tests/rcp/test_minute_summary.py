@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from patients.summary import record_summary
 from rcp.dossier import dossiers
 from rcp.minutes import SNAPSHOT_FORMAT, upgrade
-from rcp.models import Minute
+from rcp.models import Decision, Minute
 from tests.factories import (
     AssessmentFactory,
     CaseFactory,
@@ -33,6 +33,7 @@ from tests.factories import (
     LabFactory,
     LesionFactory,
     PrimaryTumourFactory,
+    propose,
     started_meeting,
 )
 from tests.tasks import minute_pdf
@@ -130,7 +131,9 @@ def test_the_minute_freezes_and_prints_what_the_dossier_shows(client_for, chair,
             )
         ).split()
     )
-    data = {"p_surveillance": "on", "conforms": "true", "validate": "1", "revision": 0}
+    propose(case, chair, "surveillance")
+    revision = Decision.objects.get(case=case).revision
+    data = {"conforms": "true", "validate": "1", "revision": revision}
     assert (
         client.post(reverse("rcp:decision", args=[case.pk]), data, HTTP_ACCEPT_LANGUAGE="en").status_code
         == 302

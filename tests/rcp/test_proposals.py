@@ -6,7 +6,9 @@ the lines, and the decision page's htmx section."""
 
 import datetime
 import importlib
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -413,7 +415,8 @@ def test_a_decision_from_before_the_lines_keeps_printing(case, chair):
     ]
     assert data["proposals"] == legacy and data["zoledronic_acid"]["dose_mg"] == 4.0
     # A snapshot frozen before the lines (format 2) prints its words as it did.
-    old = {"decision": {"proposals_text": ["Radiothérapie : T11 ; 8 Gy × 1"], "conforms": True}}
+    old = json.loads((Path(__file__).parent / "data" / "snapshot_format2.json").read_text())
+    old["decision"] = {"version": 1, "proposals_text": ["Radiothérapie : T11 ; 8 Gy × 1"], "conforms": True}
     html = render_to_string("rcp/includes/minute_body.html", {"s": old})
     assert "Radiothérapie : T11 ; 8 Gy × 1" in html and "Type de discussion" not in html
 

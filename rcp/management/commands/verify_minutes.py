@@ -15,7 +15,10 @@ from rcp.models import Minute
 
 
 class Command(BaseCommand):
-    help = "Check every minute's PDF, content and link in its centre's chain; report the first break."
+    help = (
+        "Check every minute's PDF and Fiche RCP (CDA), content and link in its centre's chain; "
+        "report the first break."
+    )
 
     def handle(self, *args, **options):
         broken = 0

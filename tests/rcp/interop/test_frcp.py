@@ -213,9 +213,8 @@ def test_the_mapping_of_the_minute(meeting, chair_rpps):
     assert values("//c:patientRole/c:id/@root") == ["2.999.1.1"]
     assert values("//c:patientRole/c:id/@extension") == [patient.hospital_id]
     assert values("//c:assignedAuthor/c:id/@extension") == ["810009876543"]  # "8" + RPPS
-    # The snapshot has the presenting physician's name and RPPS, not their specialty: unknown. The chair's
-    # specialty is printed on the minute, and read back from its label.
-    assert values("//c:assignedAuthor/c:code/@nullFlavor") == ["UNK"]
+    # The snapshot freezes the presenting physician's specialty (a radiation oncologist) and the chair's.
+    assert values("//c:assignedAuthor/c:code/@code") == ["G15_10/SM37"]
     assert values("//c:legalAuthenticator/c:assignedEntity/c:code/@code") == ["G15_10/SM36"]
     assert values("//c:legalAuthenticator/c:signatureCode/@code") == ["S"]
     assert values("//c:legalAuthenticator/c:assignedEntity/c:id/@extension") == ["810001234567"]
@@ -236,6 +235,120 @@ def test_the_mapping_of_the_minute(meeting, chair_rpps):
     assert values("//c:section[c:templateId/@root='1.2.250.1.213.1.1.2.35']//c:value/@code") == ["9571008"]
     narrative = "".join(root.itertext())
     assert "Radiothérapie 8 Gy en une fraction." in narrative and "Radiothérapie de T11 ?" in narrative
+
+
+def test_each_professional_is_frozen_in_full_and_named_so_by_the_cda(meeting, chair_rpps, schema):
+    centre = meeting.board.centre
+    referring = UserFactory(
+        centre=centre, first_name="Rémi", last_name="Référent", rpps="10005555555", specialty="pulmonology"
+    )
+    member = UserFactory(centre=centre, first_name="Inès", last_name="Imagerie", rpps="10006666666")
+    AttendanceFactory(meeting=meeting, user=member, guest_name="", specialty="radiology")
+    patient = PatientFactory(centre=centre, referring_physician=referring)
+    minute = validated(meeting, chair_rpps, patient=patient, general_practitioner="Dr Jeanne Martin, Dijon")
+    people = minute.snapshot["professionals"]
+    data = frcp_cda(minute.snapshot, config=config_for(minute))
+    root = parse(data)
+
+    def participant(type_code, function=None):
+        path = f"//c:participant[@typeCode='{type_code}']"
+        if function:
+            path += f"[c:functionCode/@code='{function}']"
+        return root.xpath(path, namespaces=NS)
+
+    def person(node):
+        entity = node.find("c:associatedEntity", NS)
+        name = entity.find("c:associatedPerson/c:name", NS)
+        return (
+            entity.find("c:id", NS).get("extension"),
+            entity.find("c:code", NS).get("code"),
+            name.findtext("c:given", namespaces=NS),
+            name.findtext("c:family", namespaces=NS),
+        )
+
+    assert people["chair"] == {
+        "name": chair_rpps.display_name,
+        "family_name": chair_rpps.last_name,
+        "given_name": "Test",
+        "rpps": "10001234567",
+        "specialty": "medical_oncology",
+    }
+    assert people["validator"] == people["chair"]
+    assert people["referring"]["rpps"] == "10005555555"
+    # The meeting names no coordinator: its chair is the RESP.
+    assert [person(p) for p in participant("RESP")] == [
+        ("810001234567", "G15_10/SM36", "Test", chair_rpps.last_name)
+    ]
+    assert [person(p) for p in participant("REFB")] == [("810005555555", "G15_10/SM41", "Rémi", "Référent")]
+    assert person(participant("PRF")[0])[:2] == ("810009876543", "G15_10/SM37")
+    [member_node] = [p for p in participant("PRF", "353") if person(p)[3] == "Imagerie"]
+    assert person(member_node) == ("810006666666", "G15_10/SM44", "Inès", "Imagerie")
+    # A guest has no account: a name as typed, no RPPS.
+    guests = [p for p in participant("PRF", "353") if person(p)[0] is None]
+    assert len(guests) == 3
+    # The GP as the decision records them: a name and a town, no RPPS nor specialty.
+    [gp] = participant("INF", "PCP")
+    assert gp.findtext("c:associatedEntity/c:associatedPerson/c:name", namespaces=NS) == (
+        "Dr Jeanne Martin, Dijon"
+    )
+    assert gp.find("c:associatedEntity/c:id", NS).get("nullFlavor") == "UNK"
+    assert gp.find("c:time", NS).get("value")
+    legal = root.find("c:legalAuthenticator/c:assignedEntity/c:assignedPerson/c:name", NS)
+    assert (legal.findtext("c:given", namespaces=NS), legal.findtext("c:family", namespaces=NS)) == (
+        "Test",
+        chair_rpps.last_name,
+    )
+    assert errors(schema, data) == []
+    assert out_of_value_sets(root) == []
+
+
+def test_a_re_export_reads_the_identifiers_frozen_at_validation_never_the_live_ones(meeting, chair_rpps):
+    minute = validated(meeting, chair_rpps)
+    board = meeting.board
+    board.rrc_id, board.rcp_manager_id, board.rcp_id = "9999", "999999", "99999999"
+    board.save()
+    board.centre.ipp_oid = "2.999.7"
+    board.centre.save()
+    minute.refresh_from_db()
+
+    assert minute.snapshot["board"]["rrc_id"] == "5201"
+    frozen = config_for(minute)
+    assert (frozen.ipp_oid, frozen.rrc_id, frozen.rcp_manager_id, frozen.rcp_id) == (
+        "2.999.1.1",
+        "5201",
+        "520114",
+        "27011113",
+    )
+    root = parse(frcp_cda(minute.snapshot, config=frozen))
+    assert root.xpath("//c:encompassingEncounter/c:id/@extension", namespaces=NS) == [
+        "5201",
+        "520114",
+        "27011113",
+    ]
+    # A snapshot frozen before these keys: the board's and centre's values of today.
+    older = deepcopy(minute.snapshot)
+    del older["board"], older["professionals"]
+    minute.snapshot = older
+    live = config_for(minute)
+    assert (live.ipp_oid, live.rrc_id) == ("2.999.7", "9999")
+
+
+def test_a_snapshot_without_the_frozen_professionals_names_them_as_printed(meeting, chair_rpps, schema):
+    snapshot = deepcopy(validated(meeting, chair_rpps).snapshot)
+    del snapshot["professionals"]
+    for participant in snapshot["participants"]:
+        for key in ("guest", "family_name", "given_name", "rpps"):
+            del participant[key]
+    data = frcp_cda(snapshot, config=CONFIG)
+    root = parse(data)
+
+    # The presenting physician's specialty was not frozen: unknown; the chair's is read from its label.
+    assert root.xpath("//c:assignedAuthor/c:code/@nullFlavor", namespaces=NS) == ["UNK"]
+    assert root.xpath("//c:assignedAuthor/c:assignedPerson/c:name/text()", namespaces=NS) == [
+        snapshot["case"]["presenting_physician"]
+    ]
+    assert root.xpath("//c:legalAuthenticator//c:code/@code", namespaces=NS) == ["G15_10/SM36"]
+    assert errors(schema, data) == []
 
 
 def test_only_surveillance_is_an_encounter_of_surveillance_alone(meeting, chair_rpps):
@@ -295,7 +408,9 @@ def test_what_the_snapshot_does_not_know_is_unknown_never_guessed(meeting, chair
     snapshot = deepcopy(validated(meeting, chair_rpps).snapshot)
     snapshot["tumour"] = None
     snapshot["case"]["presenting_rpps"] = ""
+    snapshot["professionals"]["presenting"]["rpps"] = ""
     snapshot["patient"]["referring_physician"] = ""  # format 3: with the patient (rcp.minutes)
+    snapshot["professionals"]["referring"] = None
     snapshot["quorum"] = {}
     snapshot["centre"]["finess"] = ""
     data = frcp_cda(snapshot, config=FrcpConfig())

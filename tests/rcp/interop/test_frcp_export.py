@@ -117,31 +117,55 @@ def test_export_since_a_day_keeps_the_minutes_validated_from_then(meeting, chair
     assert [p.name for p in tmp_path.iterdir()] == [f"{recent.number}.xml"]
 
 
-def test_every_case_of_the_demo_exports_once_validated(tmp_path):
-    """The demo validates no minute yet: validate a decision for each case on the demo's agenda (its meeting
-    moved to an hour ago), then every minute exports, valid against the CDA R2 schema."""
+def test_every_minute_of_the_demo_exports_valid_with_its_care_plan_coded(tmp_path):
+    """The demo's past meeting validated three minutes: once the worker has rendered them, the export
+    writes each (the CDA stored with its PDF), valid against the CDA R2 schema, every bound code in its
+    value set, and each proposal line of the demo in the care plan: a treatment coded, an exam or a
+    surveillance as such."""
     from lxml import etree
 
-    from rcp.models import CaseSubmission, Meeting
-    from tests.rcp.interop.test_frcp import SCHEMA
+    from rcp.interop.frcp import care_plan_entries
+    from rcp.models import MinutePdf
+    from tests.rcp.interop.test_frcp import SCHEMA, out_of_value_sets, parse
+    from tests.tasks import run_tasks
 
     call_command("demo_data", stdout=StringIO())
-    meeting = Meeting.objects.filter(cases__isnull=False).select_related("chair").distinct().first()
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
-    meeting.refresh_from_db()
-    cases = list(CaseSubmission.objects.filter(meeting=meeting))
-    for case in cases:
-        draft = Decision.objects.create(
-            case=case, proposals={"radiotherapy": {"scheme": "8x1"}}, conforms=True, updated_by=meeting.chair
-        )
-        if not meeting.quorum().ok:
-            Decision.objects.filter(pk=draft.pk).update(quorum_override="Urgence (test).")
-            draft.refresh_from_db()
-        validate_decision(decision=draft, user=meeting.chair)
+    run_tasks()
+    minutes = list(Minute.objects.select_related("rendered").order_by("number"))
+    assert len(minutes) == 3
+    assert all(minute.rendered.cda for minute in minutes)
 
     call_command("export_frcp", str(tmp_path), stdout=StringIO())
 
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA), etree.XMLParser(no_network=True)))
     files = sorted(tmp_path.iterdir())
-    assert len(files) == len(cases) > 0
-    assert [f.name for f in files if not schema.validate(etree.parse(str(f)))] == []
+    assert [f.name for f in files] == [f"{minute.number}.xml" for minute in minutes]
+    for minute, path in zip(minutes, files, strict=True):
+        data = path.read_bytes()
+        assert data == bytes(MinutePdf.objects.get(minute=minute).cda)
+        assert schema.validate(etree.ElementTree(parse(data))), schema.error_log
+        assert out_of_value_sets(parse(data)) == []
+    entries = [entry for minute in minutes for entry in care_plan_entries(minute.snapshot)]
+    kinds = {line["kind"] for minute in minutes for line in minute.snapshot["decision"]["lines"]}
+    assert kinds == {"bma", "exams", "surgery", "radiotherapy", "analgesia", "surveillance"}
+    assert len(entries) == sum(len(minute.snapshot["decision"]["lines"]) for minute in minutes)
+    assert [(e.kind, e.mood) for e in entries if e.mood == "procedure" and e.code is None] == []
+    assert {e.kind: e.mood for e in entries if e.mood != "procedure"} == {
+        "exams": "exam",
+        "surveillance": "surveillance",
+    }
+
+
+def test_every_kind_of_proposal_line_has_its_place_in_the_care_plan():
+    """A treatment coded in JDV_TypeTraitement_FRCP_CISIS, except a systemic treatment (its class,
+    chemotherapy or targeted or immunotherapy, is not recorded: unknown); an exam or a surveillance as
+    such."""
+    from rcp.interop.frcp import care_plan_entries
+    from rcp.proposals import Kind
+
+    snapshot = {"decision": {"lines": [{"kind": kind, "text": str(label)} for kind, label in Kind.choices]}}
+    entries = {entry.kind: entry for entry in care_plan_entries(snapshot)}
+
+    assert len(entries) == len(Kind.choices)
+    assert [kind for kind, e in entries.items() if e.mood == "procedure" and e.code is None] == ["systemic"]
+    assert entries["exams"].mood == "exam" and entries["surveillance"].mood == "surveillance"
