@@ -60,9 +60,7 @@ def record_summary(record) -> dict:
             "scores": [score(row) for row in rows if row.latest],
             "corrections": corrections(record.corrected_scores),
             "findings": [finding.as_dict(figures=True) for finding in record.findings],
-            "treatments": [
-                {"start": t.start_date, "end": t.end_date, "summary": t.summary} for t in record.treatments
-            ],
+            "treatments": treatments(record),
             "events": [
                 {"date": e.date, "kind": e.kind, "label": str(e.get_kind_display())}
                 for e in patient.skeletalevents.all()
@@ -78,6 +76,7 @@ def identity(patient) -> dict:
         "birth_date": patient.birth_date,
         "age": patient.age,
         "sex": str(patient.get_sex_display()),
+        "sex_code": patient.sex,
         "hospital_id": patient.hospital_id,
         "ins": patient.ins,
         "referring_physician": patient.referring_physician.display_name
@@ -91,10 +90,15 @@ def tumour(primary) -> dict | None:
         return None
     return {
         "histology": str(primary.get_histology_display()),
+        "histology_code": primary.histology,  # ICD-O-3 morphology
         "location": str(primary.get_location_display()),
+        "location_code": primary.location,  # ICD-10
         "laterality": str(primary.get_laterality_display()) if primary.laterality else "",
         "diagnosis_date": primary.diagnosis_date,
         "tnm": primary.tnm,
+        "t_category": primary.t_category,
+        "n_category": primary.n_category,
+        "m_category": primary.m_category,
         "stage": primary.stage,
         "pdl1": primary.pdl1_tps,
     }
@@ -143,6 +147,10 @@ def labs(row) -> dict:
     """The newest laboratory result, with its computed values."""
     return {
         "date": row.lab.date,
+        # As measured (mmol/L, g/L, µmol/L), beside the values computed from them.
+        "calcium": row.lab.calcium,
+        "albumin": row.lab.albumin,
+        "creatinine": row.lab.creatinine,
         "corrected_calcium": row.lab.corrected_calcium,
         "calcium_status": row.lab.calcium_status,
         "clearance": round(row.clearance, 1) if row.clearance is not None else None,
@@ -162,10 +170,37 @@ def score(row) -> dict:
         "band_label": str(saved.band_label),
         "severity": saved.severity,
         "version": saved.version,
+        "points": saved.points,  # each item's points, as saved with the total
         "reference": row.score.reference,
         "computed_on": saved.created_at.date(),
         "stale": row.stale,  # the record, when summarised, would give another result: recompute
     }
+
+
+def treatments(record) -> list[dict]:
+    """The record's treatments: dates and words, and the category and details a local treatment or a drug
+    is coded from, with the tracked lesions a local treatment treats (their `id` in `lesions`)."""
+    treated = {}
+    for tracked in record.lesions:
+        for link in tracked.treated_by.all():
+            treated.setdefault(link.treatment_id, []).append(tracked.pk)
+    return [
+        {
+            "start": t.start_date,
+            "end": t.end_date,
+            "summary": t.summary,
+            "category": t.category,
+            "name": t.name,
+            "systemic_class": t.systemic_class,
+            "bone_agent": t.bone_agent,
+            "rt_dose_gy": t.rt_dose_gy,
+            "rt_fractions": t.rt_fractions,
+            "surgery_type": t.surgery_type,
+            "ir_procedure": t.ir_procedure,
+            "lesion_ids": treated.get(t.pk, []),
+        }
+        for t in record.treatments
+    ]
 
 
 def _observed(tracked) -> dict:

@@ -67,6 +67,8 @@ urlpatterns = [
     path("minutes/<int:pk>.pdf", documents.minute_pdf, name="minute_pdf"),
     path("minutes/<int:pk>/status/", documents.minute_pdf_status, name="minute_pdf_status"),
     path("minutes/<int:pk>-frcp.xml", documents.minute_cda, name="minute_cda"),
+    path("minutes/<int:pk>-fhir.json", documents.minute_fhir, name="minute_fhir"),
+    path("patients/<int:pk>/record-fhir.json", documents.patient_fhir, name="patient_fhir"),
     path("patients/<int:pk>/minutes/", decisions.patient_minutes, name="patient_minutes"),
     # After the board (rcp/followup.py): actions, outcomes, the next meeting's suggestions.
     path("follow-up/", followup.my_follow_up, name="follow_up"),

@@ -29,6 +29,9 @@ from .proposals import decision_rows
 # and given names apart, RPPS and specialty code (`professionals`, and in each participant); the
 # centre's IPP OID and the board's national identifiers (`board`), so that a re-export never reads them
 # live. A format-3 snapshot stored before these keys has none of them: the readers say unknown.
+# It also carries the codes beside their words (sex, ICD-O-3, ICD-10, T/N/M), the labs as
+# measured, each score's item points, and each treatment's category, details and lesions (for the FHIR
+# export, rcp/interop/fhir.py): keys added, none changed; a reader takes their absence as "not frozen".
 # A stored snapshot is never rewritten (its chain hash covers it): `upgrade` reads an older one in the
 # current shape, without what it did not freeze, so a validated minute renders what it always showed.
 SNAPSHOT_FORMAT = 3

@@ -16,6 +16,19 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .codes import (
+    CIM10,
+    CIMO3,
+    LOINC,
+    MINUTE_TYPE,
+    NCIT,
+    ORGANISATION_ROOT,
+    RPPS_ROOT,
+    SEX,
+    SNOMED,
+    TNM_EDITION,
+    ins_root,
+)
 from .snapshot import MinuteSnapshot, Person
 from .valuesets import concept
 
@@ -24,17 +37,8 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 ET.register_namespace("", HL7)
 ET.register_namespace("xsi", XSI)
 
-LOINC = "2.16.840.1.113883.6.1"
-SNOMED = "2.16.840.1.113883.6.96"
-CIM10 = "2.16.840.1.113883.6.3"
-CIMO3 = "2.16.840.1.113883.6.43.1"
-NCIT = "2.16.840.1.113883.3.26.1.1"
 TA_ASIP = "1.2.250.1.213.1.1.4.322"
 TNM_UICC = "2.16.840.1.113883.15.6"
-TNM_EDITION = "8"  # patients/tnm.py stages with the 8th edition
-RPPS_ROOT = "1.2.250.1.71.4.2.1"  # national health-professional identifier: "8" + RPPS
-ORGANISATION_ROOT = "1.2.250.1.71.4.2.2"  # national structure identifier: "1" + FINESS
-INS_NIR, INS_NIA, INS_NIR_TEST, INS_NIA_TEST = (f"1.2.250.1.213.1.4.{n}" for n in (8, 9, 10, 11))
 RRC_ROOT, RCP_MANAGER_ROOT, RCP_ROOT = (f"1.2.250.1.161.1.20.{n}.1" for n in (1, 2, 3))
 
 # The ids' namespace: a document's UUID is uuid5(this, centre + minute number [+ version]).
@@ -445,7 +449,7 @@ def _header(root, doc: MinuteSnapshot, ids: Ids, config: FrcpConfig):
     templates(root, "2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1")
     el(root, "templateId", root="1.2.250.1.213.1.1.1.8", extension="2022.01")
     el(root, "id", root=ids.document)
-    loinc(root, "34794-8", "CR de réunion de concertation pluridisciplinaire")
+    loinc(root, MINUTE_TYPE[0], "CR de réunion de concertation pluridisciplinaire")
     el(root, "title", f"Fiche RCP {doc.number} — {doc.meeting_title or 'RCP'}")
     time_el(root, "effectiveTime", doc.validated_at)
     el(
@@ -527,11 +531,7 @@ def _header(root, doc: MinuteSnapshot, ids: Ids, config: FrcpConfig):
 def _record_target(root, doc: MinuteSnapshot, config: FrcpConfig):
     role = el(el(root, "recordTarget"), "patientRole")
     if doc.ins:
-        nia = doc.ins[0] in "78"  # an NIA (identifier awaiting an NIR) starts with 7 or 8
-        ins_root = (
-            (INS_NIA_TEST if nia else INS_NIR_TEST) if config.ins_test else (INS_NIA if nia else INS_NIR)
-        )
-        el(role, "id", root=ins_root, extension=doc.ins)
+        el(role, "id", root=ins_root(doc.ins, test=config.ins_test), extension=doc.ins)
     if doc.ipp and config.ipp_oid:
         el(role, "id", root=config.ipp_oid, extension=doc.ipp)
     elif not doc.ins:
@@ -551,7 +551,7 @@ def _record_target(root, doc: MinuteSnapshot, config: FrcpConfig):
             patient,
             "administrativeGenderCode",
             "JDV_J143_AdministrativeGender_CISIS",
-            {"female": "F", "male": "M"}[doc.sex],
+            SEX[doc.sex][0],
             "2.16.840.1.113883.5.1",
         )
     else:

@@ -78,9 +78,44 @@ def _person(frozen: dict | None) -> "Person":
     )
 
 
-class MinuteSnapshot:
+class RecordPart:
+    """The record's part of a snapshot, or a live summary of the record (patients.summary, which a
+    snapshot freezes): the patient's identity and primary tumour, with their codes."""
+
+    def __init__(self, summary: dict):
+        self.raw = summary
+        patient = summary.get("patient") or {}
+        self.family_name = patient.get("family_name") or None
+        self.given_names = patient.get("given_names") or None
+        self.birth_date = _date(patient.get("birth_date"))
+        self.sex = _coded(patient, "sex_code", "sex", c.Sex.choices)
+        self.ipp = patient.get("hospital_id") or None
+        self.ins = patient.get("ins") or None
+        self.birthplace_insee = patient.get("birthplace_insee") or None
+
+        tumour = summary.get("tumour") or {}
+        self.has_tumour = bool(tumour)
+        self.histology_label = tumour.get("histology") or None
+        self.histology = tumour.get("histology_code") or _code_in_label(
+            tumour.get("histology"), c.Histology.choices
+        )
+        self.location_label = tumour.get("location") or None
+        self.location = tumour.get("location_code") or _code_in_label(
+            tumour.get("location"), c.TumourLocation.choices
+        )
+        self.laterality_label = tumour.get("laterality") or None
+        self.diagnosis_date = _date(tumour.get("diagnosis_date"))
+        self.t, self.n, self.m = _tnm(tumour)
+        self.stage = tumour.get("stage") or None
+
+    # The parts printed in words only: kept whole in the narrative (section "Histoire de la maladie").
+    def get(self, key, default=None):
+        return self.raw.get(key, default)
+
+
+class MinuteSnapshot(RecordPart):
     def __init__(self, snapshot: dict):
-        self.raw = snapshot
+        super().__init__(snapshot)
         self.format = snapshot.get("format", 1)
         validation = snapshot.get("validation") or {}
         if not validation:
@@ -127,14 +162,6 @@ class MinuteSnapshot:
         self.quorum_override = quorum.get("override") or ""
 
         patient = snapshot.get("patient") or {}
-        self.family_name = patient.get("family_name") or None
-        self.given_names = patient.get("given_names") or None
-        self.birth_date = _date(patient.get("birth_date"))
-        self.sex = _coded(patient, "sex_code", "sex", c.Sex.choices)
-        self.ipp = patient.get("hospital_id") or None
-        self.ins = patient.get("ins") or None
-        self.birthplace_insee = patient.get("birthplace_insee") or None
-
         case = snapshot.get("case") or {}
         self.question = case.get("question") or ""
         self.reason_label = case.get("reason") or ""
@@ -152,20 +179,6 @@ class MinuteSnapshot:
             else case.get("referring_physician")
         )
         self.referring = Person(referring, rpps=case.get("referring_rpps"))
-
-        tumour = snapshot.get("tumour") or {}
-        self.has_tumour = bool(tumour)
-        self.histology_label = tumour.get("histology") or None
-        self.histology = tumour.get("histology_code") or _code_in_label(
-            tumour.get("histology"), c.Histology.choices
-        )
-        self.location_label = tumour.get("location") or None
-        self.location = tumour.get("location_code") or _code_in_label(
-            tumour.get("location"), c.TumourLocation.choices
-        )
-        self.diagnosis_date = _date(tumour.get("diagnosis_date"))
-        self.t, self.n, self.m = _tnm(tumour)
-        self.stage = tumour.get("stage") or None
 
         self.decision = snapshot.get("decision") or {}
         # The GP, as the decision records them (a name and a town or address, typed by hand): no RPPS.
@@ -195,10 +208,6 @@ class MinuteSnapshot:
         self.rcp_manager_id = board.get("rcp_manager_id") or None
         self.rcp_id = board.get("rcp_id") or None
         self.ipp_oid = centre.get("ipp_oid") or None
-
-    # The parts printed in words only: kept whole in the narrative (section "Histoire de la maladie").
-    def get(self, key, default=None):
-        return self.raw.get(key, default)
 
 
 def _tnm(tumour: dict) -> tuple[str | None, str | None, str | None]:

@@ -2,21 +2,25 @@
 and a meeting's minutes or dossier, asked for with a POST, followed on a page (htmx polls its status),
 then downloaded. A GET never asks for anything: it shows how far the last request got."""
 
+import json
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import documents
 from ..accounts.audit import Kind, log_access, log_accesses
 from ..accounts.permissions import get_document_for_user, get_meeting_for_user, get_minute_for_user
-from ..integrity import log_altered, verify_minute, verify_minutes
+from ..integrity import log_altered, rendered_pdf, verify_minute, verify_minutes
+from ..interop import fhir
 from ..interop.frcp import minute_cda_bytes
-from ..minutes import cda_filename
+from ..minutes import MINUTE_LANGUAGE, cda_filename
 from ..models import GeneratedDocument, Minute
 
 KINDS = {
@@ -176,3 +180,83 @@ def minute_cda(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{cda_filename(minute.number, minute.version)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def fhir_response(bundle: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(bundle, ensure_ascii=False, indent=1).encode(), content_type=fhir.MEDIA_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def minute_pdf_reference(minute, *, base_url: str = "") -> fhir.MinutePdf:
+    """The minute's PDF as its FHIR DocumentReference names it: its download address under `base_url`
+    (none without one) and, once rendered, its hashes."""
+    rendered = rendered_pdf(minute)
+    url = f"{base_url.rstrip('/')}{reverse('rcp:minute_pdf', args=[minute.pk])}" if base_url else ""
+    if rendered is None:
+        return fhir.MinutePdf(url=url)
+    return fhir.MinutePdf.of(bytes(rendered.pdf), sha256=rendered.sha256, url=url)
+
+
+def minute_fhir(request, pk):
+    """The minute as a FHIR R4 `document` Bundle, made from its frozen snapshot."""
+    minute = get_minute_for_user(
+        request.user, pk, related=("rendered", "decision__case__meeting__board__centre")
+    )
+    log_access(
+        request,
+        Kind.DOWNLOAD,
+        patient=minute.decision.case.patient,
+        what=f"minute={minute.number} v{minute.version} fhir",
+    )
+    verdict = verify_minute(minute)
+    if not verdict.ok:
+        return altered(request, [verdict], where=request.path)
+    pdf = minute_pdf_reference(minute, base_url=request.build_absolute_uri("/"))
+    bundle = fhir.minute_bundle(minute.snapshot, config=fhir.config_for(minute), pdf=pdf)
+    return fhir_response(bundle, f"{minute.number}-v{minute.version}-fhir.json")
+
+
+def patient_fhir(request, pk):
+    """A patient's record as a FHIR R4 `collection` Bundle: the record as summarised now, and the document
+    Bundle of the latest version of each of the patient's validated minutes."""
+    from patients.record import PatientRecord
+    from patients.summary import record_summary
+
+    record = PatientRecord.load(request.user, pk)
+    patient = record.patient
+    log_access(request, Kind.DOWNLOAD, patient=patient, what="record fhir")
+    # One query for the minutes (PDFs, boards and centres with them), one for their chain check.
+    minutes = list(
+        Minute.objects.visible_to(request.user)
+        .filter(decision__case__patient=patient)
+        .select_related("rendered", "decision__case__meeting__board__centre")
+        .order_by("number", "version")
+    )
+    broken = [verdict for verdict in verify_minutes(minutes).values() if not verdict.ok]
+    if broken:
+        return altered(request, broken, where=request.path)
+    latest = {minute.number: minute for minute in minutes}
+    base_url = request.build_absolute_uri("/")
+    config = fhir.FhirConfig(ipp_oid=patient.centre.ipp_oid, ins_test=getattr(settings, "RCP_INS_TEST", True))
+    with translation.override(MINUTE_LANGUAGE):  # in French, like the minutes it holds
+        summary = record_summary(record.reworded())
+    bundle = fhir.record_bundle(
+        summary,
+        centre_name=patient.centre.name,
+        finess=patient.centre.finess,
+        config=config,
+        minutes=[
+            fhir.minute_bundle(
+                minute.snapshot,
+                config=fhir.config_for(minute),
+                pdf=minute_pdf_reference(minute, base_url=base_url),
+            )
+            for minute in latest.values()
+        ],
+        timestamp=timezone.now(),
+    )
+    return fhir_response(bundle, f"{patient.hospital_id or patient.pk}-fhir.json")
