@@ -30,12 +30,18 @@ KINDS = {
 POLL_SECONDS = 2
 
 
-def pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
+def file_response(content: bytes, content_type: str, filename: str, *, download=True) -> HttpResponse:
+    """A file served as itself: never sniffed as another type, saved (or shown, `download=False`) under
+    `filename`."""
+    response = HttpResponse(content, content_type=content_type)
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_response(pdf: bytes, filename: str, *, download=False) -> HttpResponse:
+    return file_response(pdf, "application/pdf", filename, download=download)
 
 
 def altered(request, verdicts, *, where):
@@ -47,8 +53,6 @@ def altered(request, verdicts, *, where):
 
 
 def _minute_status(minute) -> dict:
-    from ..integrity import rendered_pdf
-
     try:
         job = minute.render_job
     except GeneratedDocument.DoesNotExist:
@@ -64,14 +68,23 @@ def _minute_status(minute) -> dict:
     }
 
 
-def minute_pdf(request, pk):
-    """The minute's PDF; while the worker prepares it, a page that says so and offers it once ready."""
-    minute = get_minute_for_user(request.user, pk)
-    what = f"minute={minute.number} v{minute.version}"
-    log_access(request, Kind.DOWNLOAD, patient=minute.decision.case.patient, what=what)
+def _minute_to_serve(request, pk, *, what="", related=("rendered", "render_job")):
+    """(the minute `pk`, None) with its download logged (`what` after its number), or (None, the page
+    saying it no longer verifies): every file of a minute is served only from a minute that verifies."""
+    minute = get_minute_for_user(request.user, pk, related=related)
+    label = f"minute={minute.number} v{minute.version}" + (f" {what}" if what else "")
+    log_access(request, Kind.DOWNLOAD, patient=minute.decision.case.patient, what=label)
     verdict = verify_minute(minute)
     if not verdict.ok:
-        return altered(request, [verdict], where=request.path)
+        return None, altered(request, [verdict], where=request.path)
+    return minute, None
+
+
+def minute_pdf(request, pk):
+    """The minute's PDF; while the worker prepares it, a page that says so and offers it once ready."""
+    minute, refusal = _minute_to_serve(request, pk)
+    if refusal:
+        return refusal
     try:
         rendered = minute.rendered
     except Minute.rendered.RelatedObjectDoesNotExist:
@@ -164,31 +177,19 @@ def minute_cda(request, pk):
     frozen snapshot (the same bytes the worker makes)."""
     # Its board and centre hold the identifiers of a snapshot that did not freeze them; the check reads
     # the stored PDF and CDA (rcp.integrity.check).
-    minute = get_minute_for_user(
-        request.user, pk, related=("decision__case__meeting__board__centre", "rendered")
+    minute, refusal = _minute_to_serve(
+        request, pk, what="cda", related=("decision__case__meeting__board__centre", "rendered")
     )
-    log_access(
-        request,
-        Kind.DOWNLOAD,
-        patient=minute.decision.case.patient,
-        what=f"minute={minute.number} v{minute.version} cda",
+    if refusal:
+        return refusal
+    return file_response(
+        minute_cda_bytes(minute), "application/xml", cda_filename(minute.number, minute.version)
     )
-    verdict = verify_minute(minute)
-    if not verdict.ok:
-        return altered(request, [verdict], where=request.path)
-    response = HttpResponse(minute_cda_bytes(minute), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{cda_filename(minute.number, minute.version)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def fhir_response(bundle: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(bundle, ensure_ascii=False, indent=1).encode(), content_type=fhir.MEDIA_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    content = json.dumps(bundle, ensure_ascii=False, indent=1).encode()
+    return file_response(content, fhir.MEDIA_TYPE, filename)
 
 
 def minute_pdf_reference(minute, *, base_url: str = "") -> fhir.MinutePdf:
@@ -203,18 +204,11 @@ def minute_pdf_reference(minute, *, base_url: str = "") -> fhir.MinutePdf:
 
 def minute_fhir(request, pk):
     """The minute as a FHIR R4 `document` Bundle, made from its frozen snapshot."""
-    minute = get_minute_for_user(
-        request.user, pk, related=("rendered", "decision__case__meeting__board__centre")
+    minute, refusal = _minute_to_serve(
+        request, pk, what="fhir", related=("rendered", "decision__case__meeting__board__centre")
     )
-    log_access(
-        request,
-        Kind.DOWNLOAD,
-        patient=minute.decision.case.patient,
-        what=f"minute={minute.number} v{minute.version} fhir",
-    )
-    verdict = verify_minute(minute)
-    if not verdict.ok:
-        return altered(request, [verdict], where=request.path)
+    if refusal:
+        return refusal
     pdf = minute_pdf_reference(minute, base_url=request.build_absolute_uri("/"))
     bundle = fhir.minute_bundle(minute.snapshot, config=fhir.config_for(minute), pdf=pdf)
     return fhir_response(bundle, f"{minute.number}-v{minute.version}-fhir.json")
