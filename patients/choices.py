@@ -1,6 +1,7 @@
 """Coded values of the patient record: short stable codes, translated labels, standard codes beside them."""
 
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 
@@ -444,3 +445,16 @@ class EventKind(models.TextChoices):
     RT_TO_BONE = "rt_to_bone", _("Radiotherapy to bone")
     BONE_SURGERY = "bone_surgery", _("Surgery to bone")
     HYPERCALCAEMIA = "hypercalcaemia", _("Hypercalcaemia")
+
+
+class ChoiceDisplay:
+    """Model mixin: `get_FOO_display()` translates only the label it returns. Django's own builds a
+    dictionary of every choice for each call, hashing, and so translating, every lazy label: a dozen
+    translations for one word, the costliest part of a lesion row or of a line of the patient list."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        for choice, label in field.flatchoices:
+            if choice == value:
+                return force_str(label, strings_only=True)
+        return force_str(value, strings_only=True)

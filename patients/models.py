@@ -23,6 +23,7 @@ from rcp.accounts.scoping import CentreScopedQuerySet, centre_mismatches
 from scoring import ScoreInputError, formulas, registry
 
 from . import choices as c
+from .choices import ChoiceDisplay
 from .collation import FRENCH
 from .tnm import stage
 from .validators import CLINICAL_DATE, EARLIEST_CLINICAL_DATE, validate_ins
@@ -77,7 +78,7 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-class Patient(models.Model):
+class Patient(ChoiceDisplay, models.Model):
     centre = models.ForeignKey(
         "accounts.Centre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="patients"
     )
@@ -149,7 +150,7 @@ class Patient(models.Model):
         return self.age_on(timezone.localdate())
 
 
-class ClinicalRecord(models.Model):
+class ClinicalRecord(ChoiceDisplay, models.Model):
     """Base of every dated part of a patient's record."""
 
     patient = models.ForeignKey(
@@ -161,7 +162,7 @@ class ClinicalRecord(models.Model):
         abstract = True
 
 
-class PrimaryTumour(models.Model):
+class PrimaryTumour(ChoiceDisplay, models.Model):
     patient = models.OneToOneField(
         Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="primary_tumour"
     )
@@ -573,7 +574,7 @@ class TrackedLesionHistory(models.Model):
         abstract = True
 
 
-class TrackedLesion(models.Model):
+class TrackedLesion(ChoiceDisplay, models.Model):
     """A bone lesion of the patient, followed over time: where it is, where it stands after treatment,
     and the pain attributed to it. Each imaging exam records its observation of it (LesionObservation).
 
@@ -722,10 +723,16 @@ class TrackedLesion(models.Model):
             return {"mirels": _("Mirels is not offered: the bone is already fractured.")}
         return {}
 
+    # Set by the record (patients.record) from the exams it loaded: the observations, newest exam
+    # first, sorted once; the lesion's prefill and summary read them many times.
+    loaded_observations = None
+
     @property
     def observations_newest_first(self) -> list:
-        """Its observations, newest exam first (from prefetched rows when loaded by the record)."""
-        return sorted(self.observations.all(), key=lambda o: (o.exam.date, o.exam_id, o.pk), reverse=True)
+        """Its observations, newest exam first."""
+        if self.loaded_observations is not None:
+            return self.loaded_observations
+        return newest_first(self.observations.select_related("exam"))
 
     @property
     def latest_observation(self):
@@ -768,7 +775,7 @@ def _record_merge(sender, instance, history_instance, **kwargs):
     history_instance.merged_into = getattr(instance, "_merged_into", None)
 
 
-class LesionObservation(models.Model):
+class LesionObservation(ChoiceDisplay, models.Model):
     """What one imaging exam shows of one tracked lesion."""
 
     exam = models.ForeignKey(
@@ -1051,7 +1058,7 @@ class Treatment(ClinicalRecord):
             raise ValidationError(errors)
 
 
-class TreatedLesion(models.Model):
+class TreatedLesion(ChoiceDisplay, models.Model):
     """A lesion a local treatment treated, and, for a surgery or a procedure, what it did to it."""
 
     treatment = models.ForeignKey(
@@ -1124,7 +1131,7 @@ class ScoreAssessmentQuerySet(models.QuerySet):
         return latest
 
 
-class ScoreAssessment(models.Model):
+class ScoreAssessment(ChoiceDisplay, models.Model):
     """A score as computed and saved by a clinician: its inputs, version and result are kept as they
     were; later changes to the record never rewrite it."""
 
@@ -1191,23 +1198,24 @@ class ScoreAssessment(models.Model):
         return self.band_definition.severity
 
 
+def newest_first(observations) -> list:
+    """Lesion observations, newest exam first."""
+    return sorted(observations, key=lambda o: (o.exam.date, o.exam_id, o.pk), reverse=True)
+
+
 def record_prefetches():
     """Prefetches that load a whole record in one query per table (no query per row)."""
     from django.db.models import Prefetch
 
-    observations = LesionObservation.objects.select_related("exam", "lesion")
+    # The observations are read once, through their exams; the record gives each its tracked lesion.
     return [
         "molecularalterations",
         "clinicalassessments",
         "labresults",
-        Prefetch(
-            "imagingexams",
-            queryset=ImagingExam.objects.prefetch_related(Prefetch("lesions", queryset=observations)),
-        ),
+        Prefetch("imagingexams", queryset=ImagingExam.objects.prefetch_related("lesions")),
         Prefetch(
             "tracked_lesions",
             queryset=TrackedLesion.objects.prefetch_related(
-                Prefetch("observations", queryset=observations),
                 Prefetch("treated_by", queryset=TreatedLesion.objects.select_related("treatment")),
             ),
         ),
@@ -1216,3 +1224,15 @@ def record_prefetches():
         "skeletalevents",
         Prefetch("score_assessments", queryset=ScoreAssessment.objects.select_related("created_by")),
     ]
+
+
+class RecordStamp(models.Model):
+    """The stamp of a patient's record, changed by database triggers at every write to it
+    (patients.stamps), never by Django. No foreign key: a patient's deletion deletes the rows of its
+    record one by one, and their triggers stamp it again on the way."""
+
+    patient_id = models.BigIntegerField(primary_key=True)
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.patient_id}: {self.value}"

@@ -1,5 +1,6 @@
 """A patient's record read once, with the derived values a clinician needs on one screen."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -8,7 +9,7 @@ from scoring import ScoreInputError, registry
 from scoring.rules import LEVELS, evaluate
 
 from .facts import missing_facts, order_and_label, patient_facts
-from .models import LESION_SCORES, Patient, record_prefetches
+from .models import LESION_SCORES, Patient, newest_first, record_prefetches
 from .prefill import known, prefill
 from .summary import record_summary, zoledronic_acid
 
@@ -31,10 +32,18 @@ class PatientRecord:
     observations: list = field(init=False)  # every exam's observations, newest exam first
 
     def __post_init__(self):
-        # Prefetching sets each observation's exam and lesion, each lesion's observations and linked
-        # treatments: no query per row.
-        self.lesions = order_and_label(self.patient.tracked_lesions.all())
+        # Prefetching sets each observation's exam and each lesion's linked treatments; the
+        # observations, read once through the exams, are shared out here: no query per row.
+        lesions = {lesion.pk: lesion for lesion in self.patient.tracked_lesions.all()}
         self.observations = [observation for exam in self.exams for observation in exam.lesions.all()]
+        observed = defaultdict(list)
+        for observation in self.observations:
+            if observation.lesion_id in lesions:
+                observation.lesion = lesions[observation.lesion_id]
+            observed[observation.lesion_id].append(observation)
+        for lesion in lesions.values():
+            lesion.loaded_observations = newest_first(observed[lesion.pk])
+        self.lesions = order_and_label(lesions.values())
 
     @staticmethod
     def queryset():

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +20,7 @@ from rcp.accounts.permissions import (
 )
 from scoring import registry
 
-from . import forms
+from . import forms, record_cache
 from . import models as m
 from .history import patient_history
 from .record import PatientRecord
@@ -63,16 +65,29 @@ def patient_list(request):
     )
     query = data.get("q", "").strip()
     sort = "name" if data.get("sort") == "name" else "recent"
-    patients = (
-        patients_for(request.user).search(query).select_related("primary_tumour", "referring_physician")
-    )
+    patients = patients_for(request.user).search(query)
     patients = patients.alphabetical() if sort == "name" else patients.order_by("-updated_at", "-pk")
+    # The page reads its patients' keys and stamps; a line is rendered again only when its record changed.
+    patients = patients.annotate(stamp=record_cache.stamp_subquery()).only("pk")
     page = Paginator(patients, PAGE_SIZE).get_page(data.get("page"))
-    return render(
-        request,
-        "patients/patient_list.html",
-        {"page": page, "query": query, "sort": sort, "can_write": may_write_records(request.user)},
-    )
+
+    def render_rows(missing):
+        related = m.Patient.objects.select_related("primary_tumour", "referring_physician")
+        return {
+            pk: render_to_string("patients/includes/patient_row.html", {"patient": patient})
+            for pk, patient in related.in_bulk(missing).items()
+        }
+
+    lines = {patient.pk: (patient.pk, patient.stamp, ()) for patient in page.object_list}
+    rows = record_cache.cached_many("patient-row", lines, render_rows)
+    context = {
+        "page": page,
+        "rows": [mark_safe(rows[patient.pk]) for patient in page.object_list if patient.pk in rows],  # noqa: S308
+        "query": query,
+        "sort": sort,
+        "can_write": may_write_records(request.user),
+    }
+    return render(request, "patients/patient_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,16 +105,32 @@ def patient_create(request):
 
 
 def patient_detail(request, pk):
-    record = PatientRecord.load(request.user, pk)
-    log_access(request, Kind.RECORD, patient=record.patient)
+    patient = get_patient_for_user(
+        request.user, pk, queryset=m.Patient.objects.annotate(stamp=record_cache.stamp_subquery())
+    )
+    log_access(request, Kind.RECORD, patient=patient)
+    can_write, can_submit = may_write_records(request.user), may_submit(request.user)
+
+    def record_page():
+        record = PatientRecord.load(request.user, pk)
+        context = {
+            "record": record,
+            "patient": record.patient,
+            "score_rows": record.score_rows,  # also gives each lesion its score rows
+            "can_write": can_write,
+            "can_submit": can_submit,
+        }
+        return render_to_string("patients/includes/record_page.html", context)
+
+    flags = (can_write, can_submit)
     context = {
-        "record": record,
-        "patient": record.patient,
-        "score_rows": record.score_rows,  # also gives each lesion its score rows
-        "can_write": may_write_records(request.user),
-        "can_submit": may_submit(request.user),
+        "patient": patient,
+        # Rendered again only when the record has changed (its stamp), or the day, language or flags.
+        "record_page": mark_safe(  # noqa: S308 - rendered by the template above
+            record_cache.cached_one("patient-page", patient.pk, patient.stamp, flags, record_page)
+        ),
         # "Who opened this record", for a user who holds the privacy officer's permission too
-        "accesses": recent_accesses(record.patient) if may_read_access_log(request.user) else None,
+        "accesses": recent_accesses(patient) if may_read_access_log(request.user) else None,
     }
     return render(request, "patients/patient_detail.html", context)
 

@@ -3,9 +3,12 @@
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from patients import choices as c
+from patients import record_cache
 from patients.record import PatientRecord
 from scoring import registry
 
@@ -135,23 +138,94 @@ class CaseDossier:
         return timeline_svg(items, today=timezone.localdate())
 
 
+def discussed_cases(patient_ids) -> dict[int, list[CaseSubmission]]:
+    """{patient id: the cases of that patient the board has discussed, oldest first}, in one query."""
+    previous = {}
+    discussed = CaseSubmission.objects.filter(
+        patient_id__in=patient_ids, status=CaseSubmission.Status.DISCUSSED, discussed_at__isnull=False
+    ).order_by("discussed_at")
+    for past in discussed:
+        previous.setdefault(past.patient_id, []).append(past)
+    return previous
+
+
+@dataclass
+class AgendaItem:
+    """A case of the meeting page's agenda: its urgent findings and what its record lacks."""
+
+    case: CaseSubmission
+    urgent_findings: list
+    gaps: list
+
+
+def agenda_items(user, cases) -> list[AgendaItem]:
+    """The agenda's cases whose patient `user` may read, with their urgent findings and gaps: from the
+    cache under each record's stamp (patients.record_cache), the others' records loaded together."""
+    cases = list(cases)
+    stamps = record_cache.visible_stamps(user, [case.patient_id for case in cases])
+    cases = {case.pk: case for case in cases if case.patient_id in stamps}
+
+    def compute(missing):
+        return {d.case.pk: (d.urgent_findings, d.gaps) for d in dossiers(user, [cases[pk] for pk in missing])}
+
+    entries = {
+        pk: (case.patient_id, stamps[case.patient_id], (case.question, case.reason))
+        for pk, case in cases.items()
+    }
+    found = record_cache.cached_many("agenda", entries, compute)
+    return [AgendaItem(case, *found[pk]) for pk, case in cases.items() if pk in found]
+
+
+def rendered_dossiers(user, meeting, cases) -> tuple[list[tuple[CaseSubmission, str]], list]:
+    """([(case, its dossier's HTML)], the corrected scores they show) for the meeting dossier's page: the
+    cases whose patient `user` may read, numbered in their order. Each HTML is cached under the record's
+    stamp with what else the dossier shows (the case, the previous discussions, the board's open trials);
+    the records of the others are loaded together."""
+    cases = list(cases)
+    stamps = record_cache.visible_stamps(user, [case.patient_id for case in cases])
+    cases = [case for case in cases if case.patient_id in stamps]
+    numbers = {case.pk: number for number, case in enumerate(cases, start=1)}
+    by_pk = {case.pk: case for case in cases}
+    previous = discussed_cases(stamps)
+    open_trials = OpenTrials([meeting.pk])
+    trials = sorted((rule, tuple(names)) for rule, names in open_trials.by_rule(meeting.pk).items())
+
+    def compute(missing):
+        rendered = {}
+        for dossier in dossiers(user, [by_pk[pk] for pk in missing], open_trials=open_trials):
+            context = {"dossier": dossier, "number": numbers[dossier.case.pk], "corrections_at_end": True}
+            html = render_to_string("rcp/includes/case_dossier.html", context)
+            rendered[dossier.case.pk] = (html, [score.slug for score in dossier.record.corrected_scores])
+        return rendered
+
+    def parts(case):
+        earlier = previous.get(case.patient_id, [])
+        discussed = [(past.pk, past.reason, past.discussed_at) for past in earlier if past.pk != case.pk]
+        return (
+            numbers[case.pk], case.question, case.reason, case.is_urgent,
+            str(case.presenting_physician.display_name), discussed, trials,
+        )  # fmt: skip
+
+    entries = {case.pk: (case.patient_id, stamps[case.patient_id], parts(case)) for case in cases}
+    found = record_cache.cached_many("meeting-dossier", entries, compute)
+    shown = [(case, mark_safe(found[case.pk][0])) for case in cases if case.pk in found]  # noqa: S308 - rendered by the template above
+    slugs = [slug for case in cases if case.pk in found for slug in found[case.pk][1]]
+    return shown, registry.with_corrections(slugs)
+
+
 def corrected_scores(dossiers) -> list:
     """The scores with a result in any of these dossiers that correct the guideline's printed tables,
     each once: a meeting's dossier explains them after its last case, not in every case."""
     return registry.with_corrections(score.slug for d in dossiers for score in d.record.corrected_scores)
 
 
-def dossiers(user, cases) -> list[CaseDossier]:
+def dossiers(user, cases, *, open_trials: OpenTrials | None = None) -> list[CaseDossier]:
     """The dossiers of `cases` (in their order), in a number of queries that does not grow with them."""
     cases = list(cases)
     records = PatientRecord.load_many(user, [case.patient_id for case in cases])
-    previous = {}
-    discussed = CaseSubmission.objects.filter(
-        patient_id__in=records, status=CaseSubmission.Status.DISCUSSED, discussed_at__isnull=False
-    ).order_by("discussed_at")
-    for past in discussed:
-        previous.setdefault(past.patient_id, []).append(past)
-    open_trials = OpenTrials(case.meeting_id for case in cases)  # shared: one query for all the dossiers
+    previous = discussed_cases(records)
+    if open_trials is None:
+        open_trials = OpenTrials(case.meeting_id for case in cases)  # shared: one query for all the dossiers
     return [
         CaseDossier(
             case,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patients.choices import Ambulatory, Frankel
+from patients.choices import Ambulatory, ChoiceDisplay, Frankel
 from rcp.accounts.models import Specialty
 from rcp.accounts.permissions import may_chair
 from rcp.accounts.scoping import CentreScopedQuerySet, centre_mismatches
@@ -35,7 +35,7 @@ def default_required_groups():
     return [list(group) for group in DEFAULT_REQUIRED_GROUPS]
 
 
-class Board(models.Model):
+class Board(ChoiceDisplay, models.Model):
     """A centre's tumour board, with its quorum rule (configurable by its coordinators)."""
 
     centre = models.ForeignKey(
@@ -169,7 +169,7 @@ class MeetingQuerySet(CentreScopedQuerySet):
         ).order_by("is_past", "starts_at")
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceDisplay, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -260,7 +260,7 @@ class Meeting(models.Model):
         return (self.cases.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceDisplay, models.Model):
     """Who was there: a user of the centre, or a guest named by hand (the patient's GP among them)."""
 
     meeting = models.ForeignKey(
@@ -318,7 +318,7 @@ class CaseQuerySet(CentreScopedQuerySet):
         return super().update(**kwargs)
 
 
-class CaseSubmission(models.Model):
+class CaseSubmission(ChoiceDisplay, models.Model):
     """A patient's case put to the board ("fiche RCP"): the question, the reason, the urgency."""
 
     class Reason(models.TextChoices):
@@ -450,7 +450,7 @@ def validate_rule_ids(value):
         raise ValidationError(_("Each guideline rule is listed once."), code="duplicate_rule")
 
 
-class Trial(models.Model):
+class Trial(ChoiceDisplay, models.Model):
     """A clinical trial the board can propose (the list is kept by the coordinators). While it is open, the
     findings of the rules it is linked to show it (rules.md, SBRT-OLIGO: no trial is named in a rule)."""
 
@@ -502,7 +502,7 @@ class DecisionQuerySet(CentreScopedQuerySet):
         return super().delete()
 
 
-class Decision(models.Model):
+class Decision(ChoiceDisplay, models.Model):
     """What the board decides for a case. A draft changes as the board talks; once validated by the chair
     it never changes again: a correction is a new version (an amendment) with its reason."""
 
@@ -657,7 +657,7 @@ class ProposalLineQuerySet(models.QuerySet):
         return super().delete()
 
 
-class ProposalLine(models.Model):
+class ProposalLine(ChoiceDisplay, models.Model):
     """One proposal of a decision, of one kind (rcp.proposals lists the kinds, their fields and words),
     linked to the tracked lesions it concerns. Frozen with its decision once validated."""
 
@@ -710,7 +710,7 @@ class MinuteQuerySet(CentreScopedQuerySet):
         raise ImmutableError("minutes cannot be deleted")
 
 
-class Minute(models.Model):
+class Minute(ChoiceDisplay, models.Model):
     """The archived minute of a validated decision: the frozen snapshot, the PDF and its SHA-256."""
 
     decision = models.OneToOneField(
@@ -831,7 +831,7 @@ class GeneratedDocumentQuerySet(CentreScopedQuerySet):
     centre_path = "meeting__board__centre"
 
 
-class GeneratedDocument(models.Model):
+class GeneratedDocument(ChoiceDisplay, models.Model):
     """A PDF asked of the worker, and how far it got: a minute's (made at its validation; the bytes go to
     MinutePdf), or a meeting's minutes or dossier (asked for by a user; the bytes are kept here)."""
 
@@ -915,7 +915,7 @@ class ActionQuerySet(CentreScopedQuerySet):
         return self.filter(status__in=Action.OPEN)
 
 
-class Action(models.Model):
+class Action(ChoiceDisplay, models.Model):
     """What a validated proposal line becomes: someone does it by a date. planned → started → done, or
     cancelled with its reason. An amendment's unchanged lines keep their action (moved onto the new line);
     rcp.followup says what happens to the others."""
@@ -987,7 +987,7 @@ class Action(models.Model):
         return self.status in self.OPEN
 
 
-class Outcome(models.Model):
+class Outcome(ChoiceDisplay, models.Model):
     """How the patient is 3, 6 and 12 months after the board's decision on a case (whatever its amendments:
     the months count from the meeting). Every item may be unknown, and unknown is never read as no."""
 

@@ -106,16 +106,19 @@ class Cite:
     where: tuple = ()
 
     def render(self) -> str:
-        words = {
-            "item": gettext("item %(number)s"),
-            "table": gettext("table %(number)s"),
-            "fig.": gettext("fig. %(number)s"),
-        }
         places = [
-            words[place[0]] % {"number": place[1]} if isinstance(place, tuple) else place
+            str(PLACE_WORDS[place[0]]) % {"number": place[1]} if isinstance(place, tuple) else place
             for place in self.where
         ]
         return " ".join([str(self.work), _semicolons(places)]).strip()
+
+
+# Lazy: a citation translates only the words it uses (a page renders hundreds of citations).
+PLACE_WORDS = {
+    "item": gettext_lazy("item %(number)s"),
+    "table": gettext_lazy("table %(number)s"),
+    "fig.": gettext_lazy("fig. %(number)s"),
+}
 
 
 def _g(*sections: str) -> Cite:

@@ -92,7 +92,7 @@ def require(allowed: bool) -> None:
 def chair_candidates(centre):
     """The active users of `centre` who hold the chair role, for the chair and deputy choices."""
     users = get_user_model().objects
-    holders = users.with_perm(VALIDATE, backend="django.contrib.auth.backends.ModelBackend")
+    holders = users.with_perm(VALIDATE, backend="rcp.accounts.backends.ModelBackend")
     return holders.filter(centre=centre).order_by("last_name", "first_name")
 
 
@@ -115,7 +115,7 @@ def get_patient_for_user(user, pk, *, write=False, queryset=None):
 
 def get_meeting_for_user(user, pk, *, organise=False, queryset=None):
     if queryset is None:
-        queryset = apps.get_model("rcp", "Meeting").objects.select_related("board", "chair", "deputy")
+        queryset = apps.get_model("rcp", "Meeting").objects.select_related("board__centre", "chair", "deputy")
     meeting = get_object_or_404(queryset.visible_to(user), pk=pk)
     if organise:
         require(may_organise(user))

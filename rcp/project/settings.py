@@ -132,6 +132,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# What pages derive from the records, cached under each record's stamp (patients.record_cache), in each
+# process's memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RECORD_CACHE_ENTRIES", "2000"))},
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -139,7 +147,7 @@ LOGIN_REDIRECT_URL = "patients:list"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (username, address) before any check
-    "django.contrib.auth.backends.ModelBackend",
+    "rcp.accounts.backends.ModelBackend",  # Django's, with the user's centre and permissions read at once
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

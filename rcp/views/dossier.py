@@ -7,7 +7,7 @@ from django.utils import timezone
 from .. import meetings
 from ..accounts.audit import Kind, log_access, log_accesses
 from ..accounts.permissions import get_case_for_user, get_meeting_for_user
-from ..dossier import corrected_scores, dossiers
+from ..dossier import corrected_scores, dossiers, rendered_dossiers
 from ._common import agenda_cases, attendance_of
 
 
@@ -21,14 +21,11 @@ def case_dossier(request, pk):
 
 def meeting_dossier(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    context = meeting_dossier_context(request.user, meeting)
-    _log_agenda(request, Kind.DOSSIER, context["agenda"], what=f"meeting={meeting.pk}")
+    agenda, corrected = rendered_dossiers(request.user, meeting, agenda_cases(meeting))
+    patients = [case.patient for case, _html in agenda]
+    log_accesses(request, Kind.DOSSIER, patients, what=f"meeting={meeting.pk}")
+    context = {"meeting": meeting, "agenda": agenda, "corrected_scores": corrected}
     return render(request, "rcp/meeting_dossier.html", context)
-
-
-def _log_agenda(request, kind, shown, *, what):
-    """One access-log row per patient whose dossier the page shows (one INSERT)."""
-    log_accesses(request, kind, [dossier.record.patient for dossier in shown], what=what)
 
 
 def meeting_dossier_context(user, meeting):

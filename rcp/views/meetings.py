@@ -24,7 +24,7 @@ from ..accounts.permissions import (
     require,
 )
 from ..boards import centre_board
-from ..dossier import dossiers
+from ..dossier import agenda_items
 from ..followup import closing_actions, today
 from ..models import Attendance, CaseSubmission, Meeting
 from ._common import add_service_errors, agenda_cases, attendance_of, form_page, refuse_when_closed
@@ -143,7 +143,7 @@ def meeting_detail(request, pk):
         "can_start": meetings.can_start(meeting),
         "can_reopen": meetings.can_reopen(request.user, meeting),
         "closed_message": "" if meeting.is_open else meetings.closed_message(meeting),
-        "agenda": dossiers(request.user, agenda_cases(meeting)),
+        "agenda": agenda_items(request.user, agenda_cases(meeting)),
         "attendances": attendances,
         "quorum": quorum,
         "attendance_form": forms.AttendanceForm(

@@ -86,7 +86,7 @@ def test_other_database_errors_are_not_disguised(client_for, clinician, monkeypa
     def broken(*args, **kwargs):
         raise OperationalError("no such table: patients_patient")
 
-    monkeypatch.setattr("patients.views.PatientRecord.load", broken)
+    monkeypatch.setattr("patients.views.get_patient_for_user", broken)
     client = client_for(clinician)
     client.raise_request_exception = False
     assert client.get(reverse("patients:detail", args=[1])).status_code == 500

@@ -1,6 +1,7 @@
 """The case and meeting dossiers (HTML and PDF), the SVGs in them, and presentation mode."""
 
 import io
+import re
 import time
 import xml.etree.ElementTree as ET
 
@@ -13,12 +14,14 @@ from tests.factories import (
     AssessmentFactory,
     BoardFactory,
     CaseFactory,
+    EventFactory,
     ExamFactory,
     LabFactory,
     LesionFactory,
     MeetingFactory,
     PrimaryTumourFactory,
     TreatmentFactory,
+    days_ago,
 )
 from tests.tasks import meeting_pdf
 
@@ -122,8 +125,6 @@ def test_presentation_shows_one_case_with_its_number(client_for, clinician, meet
 
 def test_urgent_findings_come_first_in_presentation(client_for, clinician, meeting):
     case = add_case(meeting)
-    from tests.factories import EventFactory, days_ago
-
     EventFactory(patient=case.patient, kind="cord_compression", date=days_ago(0))
     page = client_for(clinician).get(reverse("rcp:present", args=[meeting.pk, 1])).content.decode()
     assert page.index('data-rule="MSCC-EMERGENCY"') < page.index("dossier-grid")
@@ -196,3 +197,80 @@ def test_a_missing_lab_is_added_from_the_side_panel_and_the_findings_refresh(cli
     assert 'data-rule="CA-CRISIS"' in page.content.decode()
     # Only the parts a board adds during the meeting: not, say, a molecular alteration.
     assert client.get(reverse("rcp:present_record", args=[meeting.pk, 1, "molecular"])).status_code == 404
+
+
+def tables(captured) -> list[str]:
+    """The table each query reads or writes, in order (not those of its subqueries, aliased U0…)."""
+    return [re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"(?! U\d)', query["sql"])[1] for query in captured]
+
+
+def test_a_meeting_dossier_asked_again_reads_no_record(
+    django_assert_max_num_queries, client_for, clinician, meeting
+):
+    """Each case's dossier is kept under its record's stamp: the page asked again reads the agenda, the
+    stamps and what else a dossier shows, whatever the number of cases, and no table of the records."""
+    client = client_for(clinician)
+    url = reverse("rcp:meeting_dossier", args=[meeting.pk])
+    read = {}
+    for target in (1, 12):
+        while meeting.agenda().count() < target:
+            add_case(meeting, level=["T11", "L2", "C5"][meeting.agenda().count() % 3])
+        client.get(url)  # renders the new cases' dossiers
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get(url).content.decode().count('class="dossier') >= target
+        read[target] = tables(captured)
+    assert (
+        read[1]
+        == read[12]
+        == [
+            "django_session",
+            "accounts_user",  # with the user's centre
+            "auth_permission",  # the user's and their groups' permissions, at once
+            "rcp_meeting",
+            "rcp_casesubmission",  # the agenda, with its patients
+            "patients_patient",  # those the user may read, with their records' stamps
+            "rcp_casesubmission",  # the cases discussed before (the history of each dossier)
+            "rcp_trial",  # the board's open trials
+            "accounts_accesslog",  # one row per dossier shown, in one INSERT
+        ]
+    )
+
+
+def test_the_meeting_page_asked_again_reads_no_record(
+    django_assert_max_num_queries, client_for, clinician, meeting
+):
+    """The agenda's urgent findings and gaps are kept under each record's stamp."""
+    client = client_for(clinician)
+    url = reverse("rcp:meeting", args=[meeting.pk])
+    read = {}
+    for target in (1, 12):
+        while meeting.agenda().count() < target:
+            add_case(meeting, level=["T11", "L2", "C5"][meeting.agenda().count() % 3])
+        client.get(url)
+        with django_assert_max_num_queries(9) as captured:
+            assert client.get(url).content.decode().count('class="agenda-case') == target
+        read[target] = tables(captured)
+    assert (
+        read[1]
+        == read[12]
+        == [
+            "django_session",
+            "accounts_user",
+            "auth_permission",
+            "rcp_meeting",  # with its board, centre, chair and deputy
+            "rcp_attendance",
+            "rcp_casesubmission",  # the agenda
+            "patients_patient",  # the stamps
+            "rcp_casesubmission",  # the cases waiting for a meeting
+        ]
+    )
+
+
+def test_the_agenda_shows_a_new_urgent_finding_at_once(client_for, clinician, meeting):
+    case = add_case(meeting, level="T11")
+    client = client_for(clinician)
+    url = reverse("rcp:meeting", args=[meeting.pk])
+    assert "⚠" not in client.get(url).content.decode()
+    # A write to the record gives it a new stamp: the page reads it afresh.
+    EventFactory(patient=case.patient, kind="cord_compression", date=days_ago(0))
+    assert "⚠" in client.get(url).content.decode()

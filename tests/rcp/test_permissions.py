@@ -181,3 +181,33 @@ def test_no_view_looks_a_row_up_by_the_users_centre_by_hand():
 def test_templates_show_what_their_view_or_the_layout_was_told_not_perms():
     templates = sorted((settings.BASE_DIR / "templates").rglob("*.html"))
     assert offenders(re.compile(r"\bperms\."), templates) == []
+
+
+@pytest.mark.parametrize("who", EXPECTED)
+def test_the_backend_reads_a_users_and_their_groups_permissions_in_one_query_as_django_does(
+    people, who, django_assert_num_queries
+):
+    from django.contrib.auth.backends import ModelBackend as DjangoBackend
+    from django.contrib.auth.models import Permission
+
+    from rcp.accounts.backends import ModelBackend
+
+    user = type(people[who]).objects.get(pk=people[who].pk)
+    user.user_permissions.add(Permission.objects.get(codename="view_trial"))  # one of the user's own
+    fresh = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        ours = ModelBackend().get_all_permissions(fresh)
+        assert ModelBackend().get_all_permissions(fresh) is ours  # kept on the user for the request
+    assert ours == DjangoBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
+    assert "rcp.view_trial" in ours
+
+
+def test_the_sessions_user_comes_with_their_centre(clinician, django_assert_num_queries):
+    from rcp.accounts.backends import ModelBackend
+
+    with django_assert_num_queries(1):
+        user = ModelBackend().get_user(clinician.pk)
+        assert user.centre.name == clinician.centre.name
+    clinician.is_active = False
+    clinician.save()
+    assert ModelBackend().get_user(clinician.pk) is None
