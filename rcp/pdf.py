@@ -250,7 +250,9 @@ _fonts = threading.local()
 def _font_config() -> FontConfiguration:
     """This thread's fonts, kept from one render to the next (Pango's font map is not shared between
     threads). A font face of the stylesheets is added once: WeasyPrint names the file it writes by the
-    face's descriptors (its URL included), and adds nothing when that file exists."""
+    face's descriptors (its URL included), and adds nothing when that file exists. A face once added stays
+    for the thread's later PDFs, which all declare the same ones (the templates link the vendored
+    fonts.css): a PDF that names the family without declaring its faces would find it all the same."""
     if not hasattr(_fonts, "config"):
         _fonts.config = FontConfiguration()
     return _fonts.config
