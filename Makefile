@@ -55,10 +55,11 @@ messages: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
-# Timings, never a pass or fail on time: the live score fragment, and the main pages' requests per second
-# as a share of a bare view's in the same run (tests/bench_pages.py, which `make test` does not collect).
+# Timings, never a pass or fail on time: the live score fragment, the main pages' requests per second
+# as a share of a bare view's in the same run (tests/bench_pages.py), and the seconds the worker takes to
+# render a minute's PDF and a 30-case meeting's minutes (tests/bench_pdfs.py); `make test` collects neither.
 bench: $(VENV)/.installed-dev
-	$(PY) -m pytest tests/patients/test_score_benchmark.py tests/bench_pages.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
+	$(PY) -m pytest tests/patients/test_score_benchmark.py tests/bench_pages.py tests/bench_pdfs.py --benchmark-enable --benchmark-columns=min,median,mean,max,rounds -p no:xdist
 
 # 50 locust users for 60 s against gunicorn with production settings on a fresh PostgreSQL database
 # (rcp_load, dropped after): prints p50/p95 per endpoint, fails if any request failed (tests/load/run).

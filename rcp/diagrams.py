@@ -13,6 +13,7 @@ The skeleton's bones are the same in every picture: a static asset (`anatomy`) d
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import math
@@ -290,6 +291,7 @@ _OTHER_ROWS_MAX = 12
 # <use>: WeasyPrint resolves <use> only inside the same <svg> element, and a minute freezes its picture,
 # which must stand alone.
 ANATOMY_ASSET = "img/skeleton-anatomy.svg"
+ANATOMY_HEIGHT = FEET_BOTTOM + 12  # the asset's height, and the picture's without an "Other sites" box
 
 
 def anatomy(*, levels: bool = True) -> str:
@@ -469,6 +471,52 @@ _OVERVIEW_SIDE_SIZE = 34
 _OVERVIEW_MARK_RADIUS = 10.0
 
 
+def _heading(heading: str, *, overview: bool) -> list[str]:
+    """The heading and its caption (not in the overview), and the R and L of the patient's sides."""
+    side_size = _OVERVIEW_SIDE_SIZE if overview else 20
+    out = []
+    if not overview:
+        caption = gettext("Front view: the patient's right is on your left")
+        out += [
+            _text(MIDLINE_X, 18, heading, size=14, anchor="middle", font_weight="bold"),
+            _text(MIDLINE_X, 33, caption, size=9.5, anchor="middle", fill=MUTED),
+        ]
+    out += [
+        _text(18, 42 + side_size, gettext("R"), size=side_size, font_weight="bold", fill=MUTED),
+        _text(
+            SKELETON_WIDTH - 18, 42 + side_size, gettext("L"), size=side_size, anchor="end",
+            font_weight="bold", fill=MUTED,
+        ),
+    ]  # fmt: skip
+    return out
+
+
+@cache
+def _shared_part(language: str | None) -> tuple[str, str]:
+    """What every full-size picture with the usual heading shows in a `language` (the active one), one
+    run of its markup: heading, caption, sides, bones with their levels, legend. And that run as an SVG
+    `<image>` of the same place and scale, holding it as a data: URL."""
+    run = "".join(_heading(gettext("Bone lesions"), overview=False) + [anatomy()] + _legend(language))
+    document = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1"'
+        f"{_attrs(width=SKELETON_WIDTH, height=ANATOMY_HEIGHT)}"
+        f"{_attrs(viewBox=f'0 0 {SKELETON_WIDTH} {_num(ANATOMY_HEIGHT)}', font_family=FONT)}>{run}</svg>"
+    )
+    href = "data:image/svg+xml;base64," + base64.b64encode(document.encode()).decode("ascii")
+    return run, _el("image", x=0, y=0, width=SKELETON_WIDTH, height=ANATOMY_HEIGHT, href=href)
+
+
+def shared_part_as_image(markup: str) -> str:
+    """`markup` (a skeleton picture, `skeleton_svg` or one frozen in a minute, or a page holding several)
+    in which, in each picture, what every picture of the active language shows (`_shared_part`) is one
+    SVG `<image>`: the same picture, drawn in the same order, which a renderer that draws each image once
+    per document (rcp.pdf) draws in a fraction of the time, instead of parsing and drawing its 200
+    elements for each picture. A picture without that run (an overview, another heading, another
+    language, bones drawn before the asset changed) is left as it is."""
+    run, image = _shared_part(get_language())
+    return markup.replace(run, image)
+
+
 def skeleton_svg(marks: list[LesionMark], *, title: str = "", overview: bool = False) -> SafeString:
     """A front view of the skeleton (anatomical position: the patient's right on the viewer's left),
     one mark per lesion, coloured and shaped by severity.
@@ -507,7 +555,7 @@ def skeleton_svg(marks: list[LesionMark], *, title: str = "", overview: bool = F
     else:
         desc = gettext("Front view of the skeleton; no bone lesion recorded.")
 
-    height = FEET_BOTTOM + 12 + (_other_box_height(len(others)) + 8 if others else 0)
+    height = ANATOMY_HEIGHT + (_other_box_height(len(others)) + 8 if others else 0)
     out = _svg_open(
         uid=_uid("skeleton", repr((marks, title)) + (" overview" if overview else "")),
         width=SKELETON_WIDTH,
@@ -515,20 +563,7 @@ def skeleton_svg(marks: list[LesionMark], *, title: str = "", overview: bool = F
         title=heading,
         desc=desc,
     )
-    caption = gettext("Front view: the patient's right is on your left")
-    side_size = _OVERVIEW_SIDE_SIZE if overview else 20
-    if not overview:
-        out += [
-            _text(MIDLINE_X, 18, heading, size=14, anchor="middle", font_weight="bold"),
-            _text(MIDLINE_X, 33, caption, size=9.5, anchor="middle", fill=MUTED),
-        ]
-    out += [
-        _text(18, 42 + side_size, gettext("R"), size=side_size, font_weight="bold", fill=MUTED),
-        _text(
-            SKELETON_WIDTH - 18, 42 + side_size, gettext("L"), size=side_size, anchor="end",
-            font_weight="bold", fill=MUTED,
-        ),
-    ]  # fmt: skip
+    out += _heading(heading, overview=overview)
     out.append(anatomy(levels=not overview))
     if not overview:
         out += _legend(get_language())

@@ -162,6 +162,7 @@ def render_meeting_minutes_document(document) -> bytes:
 def render_meeting_dossier_document(document) -> bytes:
     from django.template.loader import render_to_string
 
+    from .diagrams import shared_part_as_image
     from .pdf import render_pdf
     from .views.dossier import meeting_dossier_context
 
@@ -169,7 +170,7 @@ def render_meeting_dossier_document(document) -> bytes:
     context = meeting_dossier_context(document.requested_by, meeting)
     document.patient_ids = [dossier.record.patient.pk for dossier in context["agenda"]]
     document.items = max(1, len(context["agenda"]))
-    html = render_to_string("rcp/meeting_dossier_pdf.html", context)
+    html = shared_part_as_image(render_to_string("rcp/meeting_dossier_pdf.html", context))
     return render_pdf(
         html,
         title=_("Dossier — %(meeting)s") % {"meeting": meeting},

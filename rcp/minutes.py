@@ -15,6 +15,7 @@ from patients.summary import zoledronic_acid
 from rcp.accounts.models import Specialty
 
 from .conformity import contradictions
+from .diagrams import shared_part_as_image
 from .pdf import PdfAttachment, render_pdf
 from .proposals import decision_rows
 
@@ -272,7 +273,7 @@ def render_minute(snapshot: dict, *, cda: bytes | None = None) -> bytes:
     associated file. Its relationship is "Alternative" (ISO 32000-2, 14.13.2: an alternative
     representation of the content): the CDA is the same minute, structured, narrative included; the JSON
     stays "Data", what the decision table shows is derived from."""
-    html = render_minutes_html([snapshot])
+    html = _pdf_html([snapshot])
     decision_json = json.dumps(snapshot["decision"], ensure_ascii=False, sort_keys=True, indent=2).encode()
     patient = snapshot["patient"]
     validation = snapshot["validation"]
@@ -308,11 +309,17 @@ def render_minute(snapshot: dict, *, cda: bytes | None = None) -> bytes:
 
 
 def render_minutes_html(snapshots: list[dict]) -> str:
+    """The minutes' HTML, in French: each one's body is the one the screen shows (rcp/decision_read.html)."""
     with translation.override(MINUTE_LANGUAGE):
         return render_to_string("rcp/minute_pdf.html", {"minutes": snapshots})
 
 
+def _pdf_html(snapshots: list[dict]) -> str:
+    """The HTML the PDF is rendered from: the minutes' HTML, in which what every skeleton shows (heading,
+    bones, legend) is one image (`shared_part_as_image`), the same picture, which the PDF draws once."""
+    with translation.override(MINUTE_LANGUAGE):
+        return shared_part_as_image(render_minutes_html(snapshots))
+
+
 def render_meeting_minutes(snapshots: list[dict], *, title: str, author: str) -> bytes:
-    return render_pdf(
-        render_minutes_html(snapshots), title=title, author=author, lang=MINUTE_LANGUAGE, pdfa=True
-    )
+    return render_pdf(_pdf_html(snapshots), title=title, author=author, lang=MINUTE_LANGUAGE, pdfa=True)

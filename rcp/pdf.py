@@ -20,6 +20,15 @@ versions are no longer accepted. `safe_url_fetcher` is the policy as a plain fun
 PDF/A-3b (`pdfa=True`) is WeasyPrint's `pdf_variant="pdf/a-3b"`: PDF 1.7, sRGB output intent, file
 identifier, XMP with pdfaid:part 3 / pdfaid:conformance B, fonts embedded, and the attachments listed in
 the catalog's /AF array, each with its /AFRelationship.
+
+An SVG image (`<img src=…svg>`, or an `<image>` inside an SVG, such as the skeleton's anatomy in each
+minute of the meeting's minutes) is parsed once per document, as WeasyPrint does for every image, and
+here also drawn once: into a form XObject that each of its uses places (`_ImageCache`). WeasyPrint would
+otherwise draw its every element again at each use.
+
+The fonts (fontconfig's configuration, the `@font-face` fonts of the stylesheets, Pango's font map and
+its caches) are loaded once per thread and kept for its next renders (`_font_config`), as a worker renders
+one PDF after another with the same few fonts; WeasyPrint would otherwise load them all again for each.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import io
 import logging
 import mimetypes
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +51,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils import timezone
 from weasyprint import HTML, Attachment
+from weasyprint.images import SVGImage
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger("rcp.pdf")
@@ -203,6 +215,49 @@ class SafeURLFetcher(URLFetcher):
         return safe_url_fetcher(url, timeout=self._timeout, ssl_context=self._ssl_context)
 
 
+class _SVGImageDrawnOnce(SVGImage):
+    """An SVG image of the document drawn once, at its first use, into a form XObject that this use and
+    every later one place (the form is in the image's own coordinates, as `SVGImage.draw` draws, and the
+    use's position and scale apply to it). Another size, or a use inside a group with resources of its
+    own, draws it once more for that one."""
+
+    def draw(self, stream, concrete_width, concrete_height, style):
+        # WeasyPrint 70's pdf.stream.Stream: `add_group` makes a form XObject in the stream's resources
+        # (one dictionary for every page of the document, another inside a group).
+        forms = self.__dict__.setdefault("_forms", {})  # (resources, width, height) -> the form's name
+        key = (id(stream._resources), concrete_width, concrete_height)
+        if key not in forms:
+            form = stream.add_group(0, 0, concrete_width, concrete_height)
+            super().draw(form, concrete_width, concrete_height, style)
+            forms[key] = form.id
+        stream.draw_x_object(forms[key])
+
+
+class _ImageCache(dict):
+    """WeasyPrint's cache of a document's images (its `cache` option: URL → image), which makes each SVG
+    image one drawn once (`_SVGImageDrawnOnce`). WeasyPrint stores an image here as it first loads it,
+    then hands that same object to its first use: the image itself becomes one drawn once."""
+
+    def __setitem__(self, url, image):
+        if type(image) is SVGImage:
+            image.__class__ = _SVGImageDrawnOnce
+        super().__setitem__(url, image)
+
+
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """This thread's fonts, kept from one render to the next (Pango's font map is not shared between
+    threads). A font face of the stylesheets is added once: WeasyPrint names the file it writes by the
+    face's descriptors (its URL included), and adds nothing when that file exists. A face once added stays
+    for the thread's later PDFs, which all declare the same ones (the templates link the vendored
+    fonts.css): a PDF that names the family without declaring its faces would find it all the same."""
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def _aware(moment: datetime | None) -> datetime:
     moment = timezone.now() if moment is None else moment
     if timezone.is_naive(moment):
@@ -253,7 +308,9 @@ def render_pdf(
     if embedded:
         options["attachments"] = embedded
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**options)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        cache=_ImageCache(), font_config=_font_config(), **options
+    )
     metadata = document.metadata
     metadata.title = title
     metadata.authors = [author] if author else []

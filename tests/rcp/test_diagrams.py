@@ -1,6 +1,7 @@
 """The dossier's SVG pictures (rcp/diagrams.py), read back as XML: where the marks land, what the
 legend and the descriptions say, and how the time axis is laid out. No database."""
 
+import base64
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -21,6 +22,7 @@ from rcp.diagrams import (
     axis_ticks,
     lesion_zoom_svg,
     rib_point,
+    shared_part_as_image,
     skeleton_svg,
     timeline_svg,
     vertebra_box,
@@ -638,3 +640,48 @@ def test_the_zoom_without_a_lesion_says_so_and_keeps_the_legend():
     assert "No bone lesion recorded." in texts(root)
     assert "Involved vertebral levels" not in texts(root) and "Other bones" not in texts(root)
     assert len(groups(root, "legend-item")) == 4
+
+
+# --- What every picture shows, as one image (for the PDF, which draws an image once) ---------------
+
+MARKS = [
+    LesionMark("vertebra", vertebral_level="T11", severity="high", label="T11"),
+    LesionMark("other", label="Costal cartilage"),
+]
+DATA_SVG = "data:image/svg+xml;base64,"
+
+
+def test_what_every_picture_shows_becomes_one_image_of_it_and_the_picture_stays_the_same():
+    with translation.override("fr"):
+        picture = str(skeleton_svg(MARKS))
+        shared = shared_part_as_image(picture)
+    root = parse(shared)
+    (image,) = root.iter(f"{SVG}image")
+    # In the place of the run it replaces: after the background, before the "Other sites" box and marks.
+    assert [child.tag.removeprefix(SVG) for child in root][:4] == ["title", "desc", "rect", "image"]
+    assert [image.get(name) for name in ("x", "y", "width", "height")] == ["0", "0", "440", "1116"]
+    assert image.get("href").startswith(DATA_SVG)
+    held = base64.b64decode(image.get("href").removeprefix(DATA_SVG)).decode()
+    inner = parse(held)
+    assert (inner.get("width"), inner.get("height"), inner.get("viewBox")) == ("440", "1116", "0 0 440 1116")
+    assert inner.get("font-family") == root.get("font-family")  # what the run inherited, it still does
+    # The image holds exactly the run it replaced: put back, it gives the picture again.
+    (markup,) = re.findall(r"<image [^>]*/>", shared)
+    assert shared.replace(markup, held[held.index(">") + 1 : -len("</svg>")]) == picture
+    assert {"Lésions osseuses", "D", "G", "T11", "S5", "Sévérité", "Non scoré"} <= set(texts(inner))
+    assert len(groups(inner, "bones")) == 1 and len(groups(inner, "legend-item")) == 4
+    # What is this picture's own stays in it: its lesions and the "Other sites" box.
+    assert sorted(g.get("data-level") for g in groups(root, "lesion")) == ["", "T11"]
+    assert "Autres sites" in texts(root) and "Sévérité" not in texts(root)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "language"),
+    [({"overview": True}, "fr"), ({"title": "Squelette"}, "fr"), ({}, "en")],
+    ids=["overview", "another heading", "another language"],
+)
+def test_a_picture_without_what_every_picture_shows_is_left_as_it_is(kwargs, language):
+    with translation.override(language):
+        picture = str(skeleton_svg(MARKS, **kwargs))
+    with translation.override("fr"):
+        assert shared_part_as_image(picture) == picture

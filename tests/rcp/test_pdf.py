@@ -9,6 +9,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from datetime import datetime
@@ -22,6 +23,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from pypdf import PdfReader
 
 from rcp import pdf as rcp_pdf
+from rcp.diagrams import ANATOMY_ASSET
 from rcp.pdf import PdfAttachment, UnsafeURLError, render_pdf, safe_url_fetcher, static_url
 
 needs_poppler = pytest.mark.skipif(
@@ -250,7 +252,10 @@ def test_vendored_font_is_embedded(sample_path):
         assert line.split()[-5:-3] == ["yes", "yes"], line
 
 
-def test_fonts_and_print_css_come_through_the_fetcher(monkeypatch):
+@pytest.fixture
+def fetched(monkeypatch):
+    """The URLs the renderer fetches, from fonts loaded afresh (the renders of this thread so far loaded
+    them already)."""
     fetched = []
     original = rcp_pdf.safe_url_fetcher
 
@@ -259,13 +264,67 @@ def test_fonts_and_print_css_come_through_the_fetcher(monkeypatch):
         return original(url, *args, **kwargs)
 
     monkeypatch.setattr(rcp_pdf, "safe_url_fetcher", spy)
+    monkeypatch.setattr(rcp_pdf, "_fonts", threading.local())
+    return fetched
+
+
+# fonts.css as collected by the manifest storage names the fonts by their hashed names.
+FONT_FILE = re.compile(r".*/files/atkinson-hyperlegible-latin-400-normal\.[0-9a-f]{12}\.woff2")
+
+
+def test_fonts_and_print_css_come_through_the_fetcher(fetched):
     render_pdf(SAMPLE_HTML, title="t", created=CREATED)
     assert "https://rcp.invalid/static/vendor/atkinson-hyperlegible-5.3.0/fonts.css" in fetched
     assert "https://rcp.invalid/static/css/print.css" in fetched
-    # fonts.css as collected by the manifest storage names the fonts by their hashed names.
-    font = re.compile(r".*/files/atkinson-hyperlegible-latin-400-normal\.[0-9a-f]{12}\.woff2")
-    assert any(font.fullmatch(url) for url in fetched)
+    assert any(FONT_FILE.fullmatch(url) for url in fetched)
     assert all(url.startswith("https://rcp.invalid/static/") for url in fetched)
+
+
+@needs_poppler
+def test_the_fonts_are_loaded_once_per_thread_and_embedded_in_every_pdf(fetched, tmp_path):
+    first = render_pdf(SAMPLE_HTML, title="t", created=CREATED)
+    loaded = len(fetched)
+    second = render_pdf(SAMPLE_HTML, title="t", created=CREATED)
+    again = fetched[loaded:]
+    assert "https://rcp.invalid/static/css/print.css" in again  # the stylesheets, read at each render
+    assert not any(FONT_FILE.fullmatch(url) for url in again)  # the font files, once
+    for number, pdf in enumerate((first, second)):
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(pdf)
+        fonts = run("pdffonts", str(path))
+        assert "AtkinsonHyperlegible" in fonts.replace("-", "") and "yes yes" in fonts
+
+
+# --- SVG images drawn once ---
+
+BONE_FILL = b"0.921569 0.905882 0.870588 rg"  # #ebe7de, the fill of most bones of the anatomy asset
+
+
+def forms(page) -> dict[str, bytes]:
+    """The form XObjects a page may draw, by name, with their contents."""
+    return {
+        name.lstrip("/"): ref.get_object().get_data() for name, ref in page["/Resources"]["/XObject"].items()
+    }
+
+
+def drawn(page) -> list[str]:
+    """The names of the XObjects the page's content draws, in order."""
+    return [name.decode() for name in re.findall(rb"/(\w+) Do", page.get_contents().get_data())]
+
+
+def test_an_svg_image_is_drawn_once_per_size_and_placed_at_each_use(no_network):
+    anatomy = static_url(ANATOMY_ASSET)
+    html = f"""<p><img src="{anatomy}" style="width: 40mm"><img src="{anatomy}" style="width: 40mm">
+    <img src="{anatomy}" style="width: 20mm"></p>
+    <p style="break-before: page"><img src="{anatomy}" style="width: 40mm"></p>"""
+    reader = PdfReader(io.BytesIO(render_pdf(html, title="t", created=CREATED)))
+    first, second = reader.pages
+    bones = {name for name, content in forms(first).items() if BONE_FILL in content}
+    assert len(bones) == 2  # one form a size, shared by the pages
+    large, small = drawn(first)[0], drawn(first)[2]
+    assert drawn(first) == [large, large, small] and drawn(second) == [large]
+    assert {large, small} == bones
+    assert BONE_FILL not in first.get_contents().get_data() + second.get_contents().get_data()
 
 
 # --- Without PDF/A ---

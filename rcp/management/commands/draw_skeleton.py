@@ -17,7 +17,7 @@ from patients.choices import VERTEBRAL_LEVELS
 from rcp.diagrams import (
     _RIB_REACH,
     ANATOMY_ASSET,
-    FEET_BOTTOM,
+    ANATOMY_HEIGHT,
     HIP_Y,
     MIDLINE_X,
     SHOULDER_Y,
@@ -256,7 +256,7 @@ def anatomy() -> str:
 
 def asset() -> str:
     """The whole file: an SVG document the size of the skeleton, to be viewed on its own as well."""
-    height = FEET_BOTTOM + 12
+    height = ANATOMY_HEIGHT
     return "\n".join(
         [
             '<svg xmlns="http://www.w3.org/2000/svg" version="1.1"'
